@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { CorpusError, loadCorpus } from "./corpus/load.js";
+import { DirectionsSearch } from "./search/engine.js";
+import type { Hit } from "./search/types.js";
+
+const USAGE = `Usage:
+  directions search "<query>" [--json] [--limit N]   search the answers (English or Chinese)
+  directions search --jsonl [--limit N]              read queries from stdin, one a line; write one JSON array a line
+  directions list                                    list the research directions
+  directions post-weekly [--dry-run] [--date YYYY-MM-DD]
+                                                     post the direction of the week (once per week)
+`;
+
+class UsageError extends Error {}
+
+/** parseArgs' own messages ("Unknown option '--x'") are good; they become usage errors (exit 2). */
+function asUsageError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return 5;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new UsageError(`--limit must be a whole number from 1 to 100, got '${value}'`);
+  return limit;
+}
+
+function useColor(): boolean {
+  return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+}
+
+/** The excerpt with its matches marked: bold in a terminal, **…** when piped. */
+function markMatches(hit: Hit, color: boolean): string {
+  const [open, close] = color ? ["\x1b[1;33m", "\x1b[0m"] : ["**", "**"];
+  let text = "";
+  let at = 0;
+  for (const { start, end } of hit.highlights) {
+    text += hit.excerpt.slice(at, start) + open + hit.excerpt.slice(start, end) + close;
+    at = end;
+  }
+  return text + hit.excerpt.slice(at);
+}
+
+function printHits(search: DirectionsSearch, query: string, hits: Hit[]): void {
+  if (hits.length === 0) {
+    const suggestions = search.corpus.directions.slice(0, 4).map((direction) => direction.name.en.toLowerCase());
+    console.log(`Nothing found for "${query}". The answers discuss, for example: ${suggestions.join(", ")}. Try \`directions list\`.`);
+    return;
+  }
+  const color = useColor();
+  const names = new Map(search.corpus.directions.map((direction) => [direction.id, `${direction.name.en} / ${direction.name.zh}`]));
+  hits.forEach((hit, i) => {
+    console.log(`${i + 1}. ${hit.author} — ${hit.url}`);
+    if (hit.directions.length) console.log(`   [${hit.directions.map((id) => names.get(id)).join("; ")}]`);
+    console.log(`   ${markMatches(hit, color).replace(/\n/g, "\n   ")}\n`);
+  });
+}
+
+async function searchCommand(args: string[]): Promise<number> {
+  const { values, positionals } = asUsageError(() =>
+    parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" }, jsonl: { type: "boolean" }, limit: { type: "string" } } }),
+  );
+  const limit = parseLimit(values.limit);
+  const query = positionals.join(" ");
+  if (values.jsonl) {
+    if (query || values.json) throw new UsageError("--jsonl reads queries from stdin: give no query and no --json");
+    const search = new DirectionsSearch(loadCorpus());
+    for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+      process.stdout.write(JSON.stringify(search.search(line, { limit })) + "\n");
+    }
+    return 0;
+  }
+  if (!query.trim()) throw new UsageError("search needs a query, e.g. directions search compression");
+  const search = new DirectionsSearch(loadCorpus());
+  const hits = search.search(query, { limit });
+  if (values.json) console.log(JSON.stringify(hits, null, 2));
+  else printHits(search, query, hits);
+  return 0;
+}
+
+function listCommand(args: string[]): number {
+  if (args.length) throw new UsageError(`list takes no arguments, got '${args.join(" ")}'`);
+  const search = new DirectionsSearch(loadCorpus());
+  const rows = search.corpus.directions.map((direction) => [direction.id, direction.name.en, direction.name.zh, String(search.passageCount(direction.id))]);
+  const header = ["id", "direction", "方向", "passages"];
+  const widths = header.map((title, column) => Math.max(displayWidth(title), ...rows.map((row) => displayWidth(row[column]!))));
+  for (const row of [header, ...rows]) {
+    console.log(row.map((cell, column) => cell + " ".repeat(widths[column]! - displayWidth(cell))).join("  ").trimEnd());
+  }
+  return 0;
+}
+
+/** Chinese characters take two columns in a terminal. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]/.test(char) ? 2 : 1;
+  return width;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case "search":
+        return await searchCommand(args);
+      case "list":
+        return listCommand(args);
+      case "help":
+      case "--help":
+      case "-h":
+        process.stdout.write(USAGE);
+        return 0;
+      default:
+        throw new UsageError(command === undefined ? "no command given" : `unknown command '${command}'`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`directions: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof CorpusError) {
+      process.stderr.write(`directions: cannot load the corpus: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

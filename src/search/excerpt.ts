@@ -1,0 +1,76 @@
+import type { Span } from "./types.js";
+
+export interface Excerpt {
+  text: string;
+  highlights: Span[];
+}
+
+export const MAX_EXCERPT_CHARS = 400;
+const ELLIPSIS = "…";
+
+const sentenceSegmenter = new Intl.Segmenter("zh", { granularity: "sentence" });
+/** Where a clause ends inside a long sentence: after a comma, semicolon, colon or enumeration comma. */
+const CLAUSE_END = /[,，;；:：、]\s*/g;
+
+/** Pieces of `text` no longer than `max`: sentences, long sentences cut at clauses, a clause with no punctuation cut between code points. */
+function units(text: string, max: number): Span[] {
+  const result: Span[] = [];
+  const push = (start: number, end: number) => {
+    while (end - start > max) {
+      let cut = start + max;
+      if (/[\udc00-\udfff]/.test(text[cut] ?? "")) cut--; // never split a surrogate pair
+      result.push({ start, end: cut });
+      start = cut;
+    }
+    if (end > start) result.push({ start, end });
+  };
+  for (const { index, segment } of sentenceSegmenter.segment(text)) {
+    const end = index + segment.length;
+    if (segment.length <= max) {
+      push(index, end);
+      continue;
+    }
+    let start = index;
+    for (const clause of segment.matchAll(CLAUSE_END)) {
+      const clauseEnd = index + clause.index! + clause[0].length;
+      if (clauseEnd - start > 0) push(start, clauseEnd);
+      start = clauseEnd;
+    }
+    push(start, end);
+  }
+  return result;
+}
+
+/**
+ * The best window of a passage around its matches: whole sentences (or
+ * clauses of a very long one), at most `max` characters including the "…"
+ * that marks a cut, holding as many highlighted spans as fit, earliest first.
+ * `spans` must be sorted and not overlap; the returned highlights are
+ * offsets into the excerpt.
+ */
+export function makeExcerpt(text: string, spans: readonly Span[], max = MAX_EXCERPT_CHARS): Excerpt {
+  if (text.length <= max) return { text, highlights: [...spans] };
+  const budget = max - 2 * ELLIPSIS.length;
+  const pieces = units(text, budget);
+  const countIn = (start: number, end: number) => spans.filter((span) => span.start >= start && span.end <= end).length;
+
+  let best = { first: 0, last: 0, count: -1 };
+  let last = 0;
+  for (let first = 0; first < pieces.length; first++) {
+    if (last < first) last = first;
+    while (last + 1 < pieces.length && pieces[last + 1]!.end - pieces[first]!.start <= budget) last++;
+    const count = countIn(pieces[first]!.start, pieces[last]!.end);
+    if (count > best.count) best = { first, last, count };
+  }
+
+  let start = pieces[best.first]!.start;
+  let end = pieces[best.last]!.end;
+  while (start < end && /\s/.test(text[start]!)) start++;
+  while (end > start && /\s/.test(text[end - 1]!)) end--;
+  const prefix = start > 0 ? ELLIPSIS : "";
+  const suffix = end < text.length ? ELLIPSIS : "";
+  const highlights = spans
+    .filter((span) => span.start >= start && span.end <= end)
+    .map((span) => ({ start: span.start - start + prefix.length, end: span.end - start + prefix.length }));
+  return { text: prefix + text.slice(start, end) + suffix, highlights };
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { Analyzer, conceptTerm } from "../src/search/analyze.js";
+import { Glossary } from "../src/search/glossary.js";
+import type { Direction } from "../src/corpus/types.js";
+
+const directions: Direction[] = [
+  {
+    id: "continual",
+    name: { en: "Continual learning", zh: "持续学习" },
+    summary: "",
+    papers: [],
+    questions: [],
+    synonyms: [
+      { id: "forgetting", terms: ["catastrophic forgetting", "灾难性遗忘"] },
+      { id: "few-shot", terms: ["few-shot", "小样本"] },
+      { id: "distillation", terms: ["distill", "蒸馏"] },
+      { id: "gnn", terms: ["gnn", "图神经网络"] },
+    ],
+  },
+];
+const analyzer = new Analyzer(new Glossary(directions));
+/** The query's terms, in no particular order. */
+const terms = (query: string) => analyzer.query(query).map((term) => term.term).sort();
+
+describe("query analysis", () => {
+  it("cuts Chinese into words and character pairs, dropping question words", () => {
+    const result = terms("数据标注太贵怎么办?");
+    expect(result).toContain("数据");
+    expect(result).toContain("标注");
+    expect(result).toContain("太贵");
+    expect(result).not.toContain("怎么办");
+    expect(result).not.toContain("怎么");
+  });
+
+  it("lower-cases English words and drops English stop and question words", () => {
+    expect(terms("What should I read about Transformers?")).toEqual(["read", "transformers"].sort());
+  });
+
+  it("treats full-width letters and digits like half-width ones", () => {
+    expect(terms("ＢＥＲＴ　２０２０")).toEqual(terms("bert 2020"));
+    expect(terms("ＢＥＲＴ")).toEqual(["bert"]);
+  });
+
+  it("turns a glossary phrase in either language into one concept, consuming its words", () => {
+    expect(terms("catastrophic forgetting")).toEqual([conceptTerm("forgetting")]);
+    expect(terms("灾难性遗忘")).toEqual([conceptTerm("forgetting")]);
+    expect(terms("How do I avoid Catastrophic  Forgetting?")).toEqual(["avoid", conceptTerm("forgetting")].sort());
+  });
+
+  it("matches glossary phrases inside mixed text, with any hyphenation and English suffixes", () => {
+    expect(terms("few shot")).toEqual([conceptTerm("few-shot")]);
+    expect(terms("fewshot")).toEqual([conceptTerm("few-shot")]);
+    expect(terms("distillation")).toEqual([conceptTerm("distillation")]);
+    expect(terms("bert的蒸馏")).toEqual(["bert", conceptTerm("distillation")].sort());
+  });
+
+  it("tolerates typos in English glossary words but never alters Chinese ones", () => {
+    expect(terms("distilation")).toEqual([conceptTerm("distillation")]);
+    expect(terms("catastrophic forgeting")).toContain("catastrophic");
+    expect(terms("灾难性遗")).not.toContain(conceptTerm("forgetting"));
+  });
+
+  it("keeps short English terms whole: gnn is not gnns-something", () => {
+    expect(terms("gnn")).toEqual([conceptTerm("gnn")]);
+    expect(terms("gnnx")).toEqual(["gnnx"]);
+  });
+
+  it("ignores control characters and survives huge input", () => {
+    expect(terms("蒸\u0000馏")).not.toContain(conceptTerm("distillation"));
+    expect(terms("a\u0007b compression")).toContain("compression");
+    expect(analyzer.query("蒸馏 ".repeat(10_000)).length).toBeGreaterThan(0);
+  });
+});
+
+describe("document analysis", () => {
+  it("indexes a glossary phrase as a concept and still as its words", () => {
+    const result = analyzer.document("模型压缩和蒸馏。Knowledge distillation works");
+    expect(result.concepts).toEqual([conceptTerm("distillation"), conceptTerm("distillation")]);
+    expect(result.words).toContain("蒸馏");
+    expect(result.words).toContain("knowledge");
+    expect(result.bigrams).toContain("压缩");
+    expect(result.bigrams).not.toContain("缩和蒸"); // pairs, not triples
+  });
+});

@@ -1,0 +1,112 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { CorpusError, defaultCorpusDir, loadCorpus } from "../src/corpus/load.js";
+
+const corpus = loadCorpus(defaultCorpusDir());
+
+describe("the corpus", () => {
+  it("holds the ten answers of the thread, with authors and links", () => {
+    expect(corpus.answers).toHaveLength(10);
+    const authors = corpus.answers.map((answer) => answer.author);
+    expect(authors).toEqual(expect.arrayContaining(["Zhanxing Zhu", "夕小瑶", "王晋东不在家", "机智的叉烧", "青春没有终点", "Luau Lawrence", "马昊天", "凯恩博", "Spaceman", "谭励"]));
+    for (const answer of corpus.answers) {
+      expect(answer.url).toMatch(/^https:\/\/www\.zhihu\.com\/question\/385326992\/answer\/\d+$/);
+      expect(answer.question.url).toBe("https://www.zhihu.com/question/385326992");
+    }
+  });
+
+  it("keeps the page's navigation, ads and footers out of the answers", () => {
+    const text = corpus.answers.map((answer) => answer.body).join("\n");
+    for (const noise of ["小白学视觉", "下载1", "交流群", "python88", "作者:", "社区所有版块导航"]) expect(text).not.toContain(noise);
+  });
+
+  it("finds every direction in at least one passage, and every answer in at least one direction", () => {
+    for (const direction of corpus.directions) {
+      expect(corpus.passages.filter((passage) => passage.directions.includes(direction.id)).length, direction.id).toBeGreaterThan(0);
+    }
+    for (const answer of corpus.answers) {
+      const directions = new Set(corpus.passages.filter((passage) => passage.answerId === answer.id).flatMap((passage) => passage.directions));
+      expect(directions.size, answer.id).toBeGreaterThan(0);
+    }
+  });
+
+  it("links the papers the answers mention to their public records", () => {
+    const references = corpus.answers.flatMap((answer) => answer.references);
+    expect(references.map((reference) => reference.url)).toEqual(
+      expect.arrayContaining(["https://arxiv.org/abs/1503.02531", "https://arxiv.org/abs/1912.01412", "https://arxiv.org/abs/2002.06440", "https://arxiv.org/abs/1810.11750"]),
+    );
+  });
+
+  it("splits answers into paragraphs and list items", () => {
+    const bullets = corpus.passages.filter((passage) => passage.answerId === corpus.answers.find((answer) => answer.author === "凯恩博")!.id);
+    expect(bullets.some((passage) => passage.text.startsWith("Few-shot learning"))).toBe(true);
+    expect(corpus.passages.every((passage) => !/^\s*[-•]\s/.test(passage.text))).toBe(true);
+  });
+});
+
+describe("loading a corpus a team extends", () => {
+  let dir: string;
+  const answer = (frontMatter: string, body = "一段关于模型压缩的回答。") => `---\n${frontMatter}\n---\n${body}\n`;
+  const valid = "author: Someone\nurl: https://example.org/a/1\nquestion:\n  title: Q\n  url: https://example.org/q\nlanguage: zh";
+  const setUp = () => {
+    dir = mkdtempSync(join(tmpdir(), "directions-corpus-"));
+    cpSync(defaultCorpusDir(), dir, { recursive: true });
+  };
+  const errorOf = (write: () => void): CorpusError => {
+    setUp();
+    write();
+    try {
+      loadCorpus(dir);
+    } catch (error) {
+      expect(error).toBeInstanceOf(CorpusError);
+      return error as CorpusError;
+    }
+    throw new Error("the corpus loaded");
+  };
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("adds an answer dropped in as a well-formed file", () => {
+    setUp();
+    writeFileSync(join(dir, "answers", "someone.md"), answer(valid));
+    const extended = loadCorpus(dir);
+    expect(extended.answers).toHaveLength(11);
+    expect(extended.passages.find((passage) => passage.answerId === "someone")?.directions).toContain("compression");
+  });
+
+  it("names the file, the line and the problem for a missing author", () => {
+    const error = errorOf(() => writeFileSync(join(dir, "answers", "bad.md"), answer(valid.replace("author: Someone\n", ""))));
+    expect(error.message).toMatch(/answers\/bad\.md:\d+: author is missing/);
+  });
+
+  it("reports a missing url, and a url that is not a link, on its line", () => {
+    expect(errorOf(() => writeFileSync(join(dir, "answers", "bad.md"), answer(valid.replace("url: https://example.org/a/1\n", "")))).message).toMatch(/bad\.md:\d+: url is missing/);
+    expect(errorOf(() => writeFileSync(join(dir, "answers", "bad.md"), answer(valid.replace("https://example.org/a/1", "not a link")))).message).toMatch(/bad\.md:3: url must be an http\(s\) link/);
+  });
+
+  it("reports broken YAML with its line", () => {
+    const error = errorOf(() => writeFileSync(join(dir, "answers", "bad.md"), answer(`${valid}\nreferences: [unclosed`)));
+    expect(error.message).toMatch(/bad\.md:\d+: invalid YAML/);
+    expect(error.line).toBeGreaterThan(1);
+  });
+
+  it("reports a file with no front matter and one with an empty body", () => {
+    expect(errorOf(() => writeFileSync(join(dir, "answers", "bad.md"), "just text\n")).message).toMatch(/bad\.md:1: front matter missing/);
+    expect(errorOf(() => writeFileSync(join(dir, "answers", "bad.md"), answer(valid, "  \n"))).message).toMatch(/bad\.md:\d+: the answer's text is empty/);
+  });
+
+  it("reports a duplicate id, naming both files", () => {
+    const first = readFileSync(join(defaultCorpusDir(), "answers", "spaceman.md"), "utf8");
+    const error = errorOf(() => writeFileSync(join(dir, "answers", "copy.md"), first.replace("---\n", "---\nid: spaceman\n")));
+    expect(error.message).toMatch(/spaceman\.md:1: duplicate id 'spaceman' \(also in .*copy\.md\)/);
+  });
+
+  it("reports a term used by two synonym groups in the directions file", () => {
+    const error = errorOf(() => {
+      const file = join(dir, "directions.yaml");
+      writeFileSync(file, readFileSync(file, "utf8").replace(/terms: \[/, "terms: [蒸馏, "));
+    });
+    expect(error.message).toMatch(/directions\.yaml:\d+: term '蒸馏' is in two synonym groups/);
+  });
+});

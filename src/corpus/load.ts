@@ -147,15 +147,17 @@ export function parseAnswer(source: string, file: string): Answer {
   const { document, lineOf } = parseYaml(frontMatter[1]!, file, 2);
   const check = new Checker(file, document, lineOf, 1);
   const data = check.object([], document.toJS(), "front matter");
-  const question = check.object(["question"], data.question, "question");
   const id = data.id === undefined ? basename(file, ".md") : check.string(["id"], data.id, "id");
   if (!ID.test(id)) check.fail(data.id === undefined ? [] : ["id"], `id '${id}' must be lower-case letters, digits and dashes (rename the file or set id)`);
   const body = text.slice(frontMatter[0].length).trim();
   if (!body) throw new CorpusError(file, text.slice(0, frontMatter[0].length).split("\n").length, "the answer's text is empty");
+  const author = check.string(["author"], data.author, "author");
+  const url = check.url(["url"], data.url, "url");
+  const question = check.object(["question"], data.question, "question");
   return {
     id,
-    author: check.string(["author"], data.author, "author"),
-    url: check.url(["url"], data.url, "url"),
+    author,
+    url,
     question: {
       title: check.string(["question", "title"], question.title, "question title"),
       url: check.url(["question", "url"], question.url, "question url"),

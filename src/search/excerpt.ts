@@ -52,15 +52,18 @@ export function makeExcerpt(text: string, spans: readonly Span[], max = MAX_EXCE
   if (text.length <= max) return { text, highlights: [...spans] };
   const budget = max - 2 * ELLIPSIS.length;
   const pieces = units(text, budget);
-  const countIn = (start: number, end: number) => spans.filter((span) => span.start >= start && span.end <= end).length;
 
-  let best = { first: 0, last: 0, count: -1 };
+  // The window holding the most matches; among equals, the one that best centres them (context on both sides).
+  let best = { first: 0, last: 0, count: -1, offCentre: Infinity };
   let last = 0;
   for (let first = 0; first < pieces.length; first++) {
     if (last < first) last = first;
     while (last + 1 < pieces.length && pieces[last + 1]!.end - pieces[first]!.start <= budget) last++;
-    const count = countIn(pieces[first]!.start, pieces[last]!.end);
-    if (count > best.count) best = { first, last, count };
+    const start = pieces[first]!.start;
+    const end = pieces[last]!.end;
+    const inside = spans.filter((span) => span.start >= start && span.end <= end);
+    const offCentre = inside.length ? Math.abs((start + end) / 2 - (inside[0]!.start + inside[inside.length - 1]!.end) / 2) : start;
+    if (inside.length > best.count || (inside.length === best.count && offCentre < best.offCentre)) best = { first, last, count: inside.length, offCentre };
   }
 
   let start = pieces[best.first]!.start;

@@ -117,11 +117,20 @@ export class Glossary {
     const maxEdits = word.length >= 8 ? 2 : 1;
     let best: { groupId: string; distance: number } | undefined;
     for (const { word: term, groupId } of this.englishWords) {
-      const distance = term.startsWith(word) || word.startsWith(term) ? 0 : editDistance(word, term, maxEdits);
+      const distance = term.startsWith(word) || word.startsWith(term) ? 0 : stemDistance(word, term, maxEdits);
       if (distance <= maxEdits && (!best || distance < best.distance)) best = { groupId, distance };
     }
     return best?.groupId;
   }
+}
+
+/** Edits between a word and a term that may take a suffix: "distilation" is one edit from distill + "ation". */
+function stemDistance(word: string, term: string, max: number): number {
+  let best = editDistance(word, term, max);
+  for (let length = term.length - max; length <= Math.min(term.length + max, word.length - 1); length++) {
+    best = Math.min(best, editDistance(word.slice(0, length), term, max));
+  }
+  return best;
 }
 
 /** Optimal-string-alignment distance (a swap of two letters is one edit), cut off above `max`. */

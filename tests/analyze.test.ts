@@ -76,9 +76,12 @@ describe("document analysis", () => {
   it("indexes a glossary phrase as a concept and still as its words", () => {
     const result = analyzer.document("模型压缩和蒸馏。Knowledge distillation works");
     expect(result.concepts).toEqual([conceptTerm("distillation"), conceptTerm("distillation")]);
-    expect(result.words).toContain("蒸馏");
-    expect(result.words).toContain("knowledge");
-    expect(result.bigrams).toContain("压缩");
-    expect(result.bigrams).not.toContain("缩和蒸"); // pairs, not triples
+    expect(result.terms).toEqual(expect.arrayContaining(["蒸馏", "模型", "压缩", "knowledge"]));
+    expect(result.terms).not.toContain("和"); // a stop word
+  });
+
+  it("indexes a word the segmenter does not know as character pairs, so a query for it meets them", () => {
+    const document = analyzer.document("很多场景数据和标注太贵了").terms;
+    for (const term of analyzer.query("标注太贵")) expect(document).toContain(term.term);
   });
 });

@@ -56,12 +56,13 @@ export function loadCorpus(dir: string = process.env.DIRECTIONS_CORPUS || defaul
     answers.push(answer);
   }
   if (answers.length === 0) throw new CorpusError(display(answersDir), 1, "no answers (*.md files) found");
-  return { answers, directions, passages: tagPassages(answers, directions) };
+  return assembleCorpus(answers, directions);
 }
 
-function tagPassages(answers: readonly Answer[], directions: readonly Direction[]): Passage[] {
+/** A corpus from answers and directions already read: answers split into passages, each tagged with its directions. */
+export function assembleCorpus(answers: Answer[], directions: Direction[]): Corpus {
   const glossary = new Glossary(directions);
-  return answers.flatMap((answer) =>
+  const passages: Passage[] = answers.flatMap((answer) =>
     splitPassages(answer.body).map((text, index) => {
       const directionIds = new Set(glossary.find(normalize(text)).map((match) => glossary.directionOf(match.groupId)!));
       return {
@@ -74,6 +75,7 @@ function tagPassages(answers: readonly Answer[], directions: readonly Direction[
       };
     }),
   );
+  return { answers, directions, passages };
 }
 
 /** Reads YAML, turning syntax errors into CorpusErrors with the right line (`firstLine` is where the YAML starts in the file). */

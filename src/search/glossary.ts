@@ -72,8 +72,9 @@ export class Glossary {
     const matches: ConceptMatch[] = [];
     let i = 0;
     while (i < text.length) {
-      const insideWord = isWordChar(text[i]) && isWordChar(text[i - 1]);
-      const match = insideWord ? undefined : this.longestAt(text, i);
+      // Most positions start no term: check the first character before the full walk.
+      const mayStart = this.root.children.has(text[i]!) && !(isWordChar(text[i]) && isWordChar(text[i - 1]));
+      const match = mayStart ? this.longestAt(text, i) : undefined;
       if (match) {
         matches.push(match);
         i = match.end;
@@ -117,6 +118,7 @@ export class Glossary {
     const maxEdits = word.length >= 8 ? 2 : 1;
     let best: { groupId: string; distance: number } | undefined;
     for (const { word: term, groupId } of this.englishWords) {
+      if (term[0] !== word[0]) continue; // typos in the first letter are rare, and this keeps queries fast
       const distance = term.startsWith(word) || word.startsWith(term) ? 0 : stemDistance(word, term, maxEdits);
       if (distance <= maxEdits && (!best || distance < best.distance)) best = { groupId, distance };
     }

@@ -17,7 +17,9 @@ export function normalizeWithOffsets(original: string): NormalizedText {
   const offsets: number[] = [];
   let i = 0;
   for (const char of original) {
-    const normalized = char.normalize("NFKC").toLowerCase();
+    const code = char.charCodeAt(0);
+    // ASCII and CJK ideographs are already NFKC: skip the costly call for them.
+    const normalized = code < 0x80 ? char.toLowerCase() : code >= 0x4e00 && code <= 0x9fff ? char : char.normalize("NFKC").toLowerCase();
     text += normalized;
     for (let k = 0; k < normalized.length; k++) offsets.push(i);
     i += char.length;

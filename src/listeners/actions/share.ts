@@ -1,0 +1,32 @@
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { decodePage } from "../../slack/blocks.js";
+import type { ListenerDeps } from "../types.js";
+import { EXPIRED } from "./show-more.js";
+
+/**
+ * "Share in channel": posts the results shown visibly in the channel, saying
+ * who shared them, then removes the ephemeral copy. Both go through the
+ * response_url: Slack can't `chat.update` an ephemeral message, and a
+ * response_url works in any conversation the command was run in (DMs, channels
+ * the bot isn't in) without extra scopes. `replace_original: false` makes the
+ * in_channel post a new message rather than an edit of the ephemeral one.
+ */
+export function share(deps: ListenerDeps) {
+  return async ({ ack, action, body, respond, logger }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
+    await ack();
+    const page = decodePage(action.value);
+    if (page === undefined) {
+      await respond({ response_type: "ephemeral", replace_original: false, text: EXPIRED });
+      return;
+    }
+    const who = body.user.name || body.user.username || "Someone";
+    const reply = deps.answers.page(page, { buttons: false, sharedBy: who });
+    await respond({ response_type: "in_channel", replace_original: false, text: reply.text, blocks: reply.blocks });
+    try {
+      await respond({ delete_original: true });
+    } catch (error) {
+      // The shared copy is posted; a leftover ephemeral copy is harmless.
+      logger.warn("Shared the results but could not remove the ephemeral copy:", error);
+    }
+  };
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: reads the configuration (`.env` via dotenv; real environment
+ * variables win), builds the search index once, then runs
+ * - Socket Mode when SLACK_APP_TOKEN is set,
+ * - else HTTP mode on PORT when SLACK_SIGNING_SECRET is set,
+ * - else, with no Slack variable at all, the terminal shell.
+ * SIGINT/SIGTERM stop it cleanly. A bad setting stops start-up with one message.
+ */
+import { config as loadDotenv } from "dotenv";
+import { createSlackApp } from "./app.js";
+import { ConfigError, describeConfig, readConfig, type AppConfig } from "./config.js";
+import { CorpusError, loadCorpus } from "./corpus/load.js";
+import { DirectionsSearch } from "./search/engine.js";
+import { runShell } from "./shell/shell.js";
+import { Answers } from "./slack/answers.js";
+import { AppLogger } from "./slack/logger.js";
+
+/** Things to stop on SIGINT/SIGTERM, last registered first. */
+type Stopper = () => Promise<void>;
+
+function fail(message: string): never {
+  process.stderr.write(`directions: ${message}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  loadDotenv({ quiet: true });
+
+  let config: AppConfig;
+  try {
+    config = readConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const secrets = config.mode === "http" ? [config.signingSecret] : [];
+  const logger = new AppLogger({ level: config.logLevel, secrets });
+
+  let search: DirectionsSearch;
+  try {
+    search = new DirectionsSearch(loadCorpus());
+  } catch (error) {
+    if (error instanceof CorpusError) fail(`the corpus could not be loaded: ${error.message}`);
+    throw error;
+  }
+
+  const stoppers: Stopper[] = [];
+  const shutdown = new AbortController();
+  let stopping = false;
+  const stopAll = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`Received ${signal}; stopping`);
+    shutdown.abort();
+    const watchdog = setTimeout(() => {
+      logger.warn("Could not stop within 10 s; exiting anyway");
+      process.exit(1);
+    }, 10_000);
+    watchdog.unref();
+    for (const stop of stoppers.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        logger.warn("Error while stopping:", error);
+      }
+    }
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stopAll("SIGINT"));
+  process.on("SIGTERM", () => void stopAll("SIGTERM"));
+  process.on("unhandledRejection", (reason) => logger.error("Unhandled promise rejection:", reason));
+
+  if (config.mode === "shell") {
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(0); // e.g. `| head`
+      throw error;
+    });
+    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    await runShell({
+      answers: new Answers(search),
+      input: process.stdin,
+      output: process.stdout,
+      interactive,
+      color: interactive && !process.env.NO_COLOR,
+      width: process.stdout.columns ? Math.min(process.stdout.columns, 120) : 100,
+      logger,
+      signal: shutdown.signal,
+    });
+    // Let piped output drain before exiting (stdin may still be open after a signal).
+    await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+    process.exit(0);
+  }
+
+  logger.info(`Starting: ${describeConfig(config)}, ${search.corpus.passages.length} passages indexed`);
+  const slack = createSlackApp({ config, search, logger });
+  stoppers.push(() => slack.stop());
+  try {
+    await slack.start();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  logger.info(config.mode === "socket" ? "Ready (Socket Mode)" : "Ready (HTTP mode)");
+
+  // ── Weekly post (issue 4) ─────────────────────────────────────────────────
+  // Wire it here, once the Slack app is up: read its settings with
+  // `readWeeklyConfig(process.env)` (src/weekly/), start it with
+  // `slack.app.client` (the bot token's Web API client, already pointed at
+  // SLACK_API_URL), `search` and `logger`, and register its stop function so
+  // SIGINT/SIGTERM end it before the app:
+  //   stoppers.push(() => weekly.stop());
+  // ──────────────────────────────────────────────────────────────────────────
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`directions: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

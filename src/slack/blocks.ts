@@ -1,0 +1,334 @@
+/**
+ * Block Kit rendering of search results, help, the list of directions and
+ * errors. Pure functions: data in, `{text, blocks}` out. Every piece of text
+ * that comes from a user or the corpus is escaped here.
+ */
+import type { types } from "@slack/bolt";
+import type { Corpus, Direction } from "../corpus/types.js";
+import type { Hit } from "../search/types.js";
+import { cutAt, highlightMrkdwn, mrkdwnLink, mrkdwnLiteral, mrkdwnLiteralWithin, truncate } from "./text.js";
+
+export type Block = types.SectionBlock | types.ContextBlock | types.ActionsBlock | types.DividerBlock;
+
+/** A message as we send it: fallback `text` (notifications, screen readers) and blocks. */
+export interface SlackMessage {
+  text: string;
+  blocks: Block[];
+}
+
+/** Slack's limits, and the lower ones we hold ourselves to (headroom). */
+export const LIMITS = {
+  /** Slack: 3,000 characters per section text. */
+  sectionText: 3000,
+  /** Slack: 50 blocks per message. */
+  blocks: 50,
+  /** Slack: 10 elements per context block. */
+  contextElements: 10,
+  /** Slack: 2,000 characters per button value. */
+  buttonValue: 2000,
+  /** Ours: section text we produce. */
+  ourSectionText: 2800,
+  /** Ours: blocks we produce. */
+  ourBlocks: 40,
+  /** Ours: all block text of one message together (one report hit `msg_blocks_too_long` near 13k). */
+  ourTotalText: 9000,
+  /** Ours: fallback text. */
+  ourFallbackText: 1500,
+} as const;
+
+export const ACTION_SHOW_MORE = "directions_show_more";
+export const ACTION_SHARE = "directions_share";
+
+/** What a results message shows; carried in the buttons' `value` (Slack keeps no state for us). */
+export interface PageState {
+  /** The (normalized) query. */
+  q: string;
+  /** Offset of the first hit shown. */
+  o: number;
+}
+
+export const MAX_OFFSET = 200;
+
+export function encodePage(page: PageState): string {
+  return JSON.stringify({ q: page.q, o: page.o });
+}
+
+/** Reads a button value back; `undefined` when it isn't one of ours. */
+export function decodePage(value: string | undefined): PageState | undefined {
+  if (typeof value !== "string" || value.length > LIMITS.buttonValue) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (typeof parsed !== "object" || parsed === null) return undefined;
+    const { q, o } = parsed as { q?: unknown; o?: unknown };
+    if (typeof q !== "string" || q.trim() === "") return undefined;
+    if (typeof o !== "number" || !Number.isInteger(o) || o < 0 || o > MAX_OFFSET) return undefined;
+    return { q, o };
+  } catch {
+    return undefined;
+  }
+}
+
+const section = (text: string): types.SectionBlock => ({ type: "section", text: { type: "mrkdwn", text } });
+const context = (...texts: string[]): types.ContextBlock => ({
+  type: "context",
+  elements: texts.slice(0, LIMITS.contextElements).map((text) => ({ type: "mrkdwn", text })),
+});
+const divider = (): types.DividerBlock => ({ type: "divider" });
+
+/** "Model compression · 模型压缩", escaped. */
+export function directionLabel(direction: Direction): string {
+  const en = direction.name.en.trim();
+  const zh = direction.name.zh.trim();
+  if (en && zh && en !== zh) return `${mrkdwnLiteral(en)} · ${mrkdwnLiteral(zh)}`;
+  return mrkdwnLiteral(en || zh || direction.id);
+}
+
+const directionIndex = new WeakMap<Corpus, Map<string, Direction>>();
+
+function directionsOf(hit: Hit, corpus: Corpus): Direction[] {
+  let byId = directionIndex.get(corpus);
+  if (byId === undefined) {
+    byId = new Map(corpus.directions.map((d) => [d.id, d]));
+    directionIndex.set(corpus, byId);
+  }
+  const seen = new Set<string>();
+  const out: Direction[] = [];
+  for (const id of hit.directions) {
+    const direction = byId.get(id);
+    if (direction && !seen.has(id)) {
+      seen.add(id);
+      out.push(direction);
+    }
+  }
+  return out;
+}
+
+/** The query as we echo it: escaped, in quotes, at most ~200 characters. */
+export function quoteQuery(query: string, max = 200): string {
+  return `“${mrkdwnLiteralWithin(query, max)}”`;
+}
+
+/** Plain fallback text: escaped, short, no formatting characters that matter. */
+function fallback(text: string): string {
+  return mrkdwnLiteralWithin(text.replace(/\s+/g, " ").trim(), LIMITS.ourFallbackText);
+}
+
+export interface ResultsOptions {
+  corpus: Corpus;
+  query: string;
+  hits: readonly Hit[];
+  /** Offset of the first hit (for "4–6"). */
+  offset: number;
+  /** Whether a "Show more" button should be offered. */
+  hasMore: boolean;
+  /** Buttons under the results (the ephemeral reply to `/directions`). */
+  buttons: boolean;
+  /** The query was cut to the first N characters. */
+  truncatedTo?: number;
+  /** Who shared the results in the channel (their display name, not a mention). */
+  sharedBy?: string;
+}
+
+/** Top excerpts: direction name(s), the excerpt with matches in bold, the author, a link. */
+export function resultsMessage(options: ResultsOptions): SlackMessage {
+  const { corpus, query, hits, offset } = options;
+  const blocks: Block[] = [];
+  const first = offset + 1;
+  const last = offset + hits.length;
+  const range = hits.length === 1 ? `${first}` : `${first}–${last}`;
+  const heading = options.sharedBy !== undefined
+    ? `:mag: *${mrkdwnLiteralWithin(options.sharedBy, 80)}* shared excerpts for ${quoteQuery(query)} (${range})`
+    : `:mag: Excerpts for ${quoteQuery(query)} (${range})`;
+  blocks.push(section(heading));
+  if (options.truncatedTo !== undefined) {
+    blocks.push(context(`Your text was long, so I searched its first ${options.truncatedTo} characters.`));
+  }
+
+  // Share the text budget between the hits, with headroom for the rest.
+  const perHit = Math.min(LIMITS.ourSectionText, Math.floor((LIMITS.ourTotalText - 1500) / Math.max(1, hits.length)));
+  for (const hit of hits) {
+    const names = directionsOf(hit, corpus).map(directionLabel);
+    const title = names.length > 0 ? `*${truncate(names.join("  |  "), 400)}*\n` : "";
+    const body = highlightMrkdwn(hit.excerpt, hit.highlights, perHit - title.length - 4);
+    blocks.push(divider());
+    blocks.push(section(`${title}>${body.replace(/\n/g, "\n>")}`));
+    const author = mrkdwnLiteralWithin(hit.author || "Anonymous", 100);
+    blocks.push(context(`— ${author} · ${mrkdwnLink(hit.url, "Read the full answer")}`));
+  }
+
+  if (options.buttons) {
+    const elements: types.Button[] = [];
+    if (options.hasMore) {
+      elements.push({
+        type: "button",
+        action_id: ACTION_SHOW_MORE,
+        text: { type: "plain_text", text: "Show more", emoji: true },
+        value: encodePage({ q: query, o: offset + hits.length }),
+      });
+    }
+    elements.push({
+      type: "button",
+      action_id: ACTION_SHARE,
+      text: { type: "plain_text", text: "Share in channel", emoji: true },
+      style: "primary",
+      value: encodePage({ q: query, o: offset }),
+    });
+    blocks.push({ type: "actions", block_id: "directions_results_actions", elements });
+  } else if (options.sharedBy === undefined && options.hasMore) {
+    blocks.push(context("More with `/directions` followed by your question."));
+  }
+
+  const summary = hits
+    .map((hit, i) => `${offset + i + 1}. ${hit.author || "Anonymous"}: ${truncate(hit.excerpt.replace(/\s+/g, " "), 140)}`)
+    .join("  ");
+  const who = options.sharedBy !== undefined ? `${options.sharedBy} shared excerpts` : "Excerpts";
+  return clampMessage({ text: fallback(`${who} for “${truncate(query, 100)}”: ${summary}`), blocks });
+}
+
+/** Lines "• *English* · 中文", chunked into sections that stay under the limits. */
+function directionSections(corpus: Corpus, describe: (d: Direction) => string): Block[] {
+  const lines = corpus.directions.map((d) => `• *${directionLabel(d)}*${describe(d)}`);
+  const blocks: Block[] = [];
+  let current = "";
+  for (const line of lines) {
+    const piece = truncate(line, 600);
+    if (current !== "" && current.length + 1 + piece.length > LIMITS.ourSectionText) {
+      blocks.push(section(current));
+      current = "";
+    }
+    current = current === "" ? piece : `${current}\n${piece}`;
+  }
+  if (current !== "") blocks.push(section(current));
+  return blocks;
+}
+
+const USAGE = [
+  "*How to use /directions*",
+  "• `/directions &lt;question or keywords&gt;`: the best excerpts from expert answers, only you see them; then *Show more* or *Share in channel*. E.g. `/directions model compression` or `/directions 数据标注太贵怎么办`",
+  "• `/directions list`: the research directions",
+  "• Mention me with a question in a channel and I answer in its thread.",
+].join("\n");
+
+/** `/directions` alone or `help`: usage and the directions with both names. */
+export function helpMessage(corpus: Corpus): SlackMessage {
+  const blocks: Block[] = [section(USAGE)];
+  if (corpus.directions.length > 0) {
+    blocks.push(divider(), section(`*Directions* (${corpus.directions.length})`));
+    blocks.push(...directionSections(corpus, () => ""));
+  }
+  const names = corpus.directions.map((d) => `${d.name.en} (${d.name.zh})`).join(", ");
+  return clampMessage({
+    text: fallback(`Use /directions followed by a question or keywords; /directions list shows the directions: ${names}`),
+    blocks,
+  });
+}
+
+/** The short help a mention with no question gets. */
+export function shortHelpMessage(suggestions: readonly Direction[]): SlackMessage {
+  const examples = suggestions.map((d) => `*${directionLabel(d)}*`).join(", ");
+  const lines = [
+    ":wave: Ask me about a deep-learning research direction and I answer with excerpts from expert answers, e.g. `@directions is model compression worth it?` or `@directions 数据标注太贵怎么办?`",
+  ];
+  if (examples) lines.push(`Directions I know about include ${examples}. \`/directions help\` lists them all.`);
+  return clampMessage({
+    text: fallback("Ask me about a deep-learning research direction, e.g. @directions is model compression worth it?"),
+    blocks: [section(lines.join("\n"))],
+  });
+}
+
+/** `/directions list`. */
+export function listMessage(corpus: Corpus, passageCount: (id: string) => number): SlackMessage {
+  const blocks: Block[] = [section(`*${corpus.directions.length} research directions* · try \`/directions &lt;name&gt;\``)];
+  blocks.push(
+    ...directionSections(corpus, (d) => {
+      const n = passageCount(d.id);
+      const summary = d.summary.trim() ? `: ${mrkdwnLiteralWithin(d.summary.trim(), 160)}` : "";
+      return `${summary} _(${n} ${n === 1 ? "excerpt" : "excerpts"})_`;
+    }),
+  );
+  const names = corpus.directions.map((d) => `${d.name.en} (${d.name.zh})`).join(", ");
+  return clampMessage({ text: fallback(`Research directions: ${names}`), blocks });
+}
+
+/** Nothing found: say so plainly and suggest a few directions. */
+export function notFoundMessage(query: string, suggestions: readonly Direction[], truncatedTo?: number): SlackMessage {
+  let text = `I found nothing in the expert answers about ${quoteQuery(query)}.`;
+  if (truncatedTo !== undefined) text += ` (Your text was long, so I searched its first ${truncatedTo} characters.)`;
+  if (suggestions.length > 0) {
+    const tries = suggestions.map((d) => `*${directionLabel(d)}*`).join(", ");
+    text += `\nTry one of these directions: ${tries}, or \`/directions list\` for all of them.`;
+  }
+  const plainTries = suggestions.map((d) => d.name.en).join(", ");
+  return clampMessage({
+    text: fallback(`Nothing found for “${truncate(query, 100)}”.${plainTries ? ` Try: ${plainTries}.` : ""}`),
+    blocks: [section(text)],
+  });
+}
+
+/** A message of one plain sentence (escaped). */
+export function plainMessage(sentence: string): SlackMessage {
+  const text = mrkdwnLiteral(sentence);
+  return { text, blocks: [section(text)] };
+}
+
+/** One short sentence for any failure. */
+export function errorMessage(sentence = "Sorry, something went wrong on my side; please try again in a moment."): SlackMessage {
+  return { text: sentence, blocks: [section(mrkdwnLiteral(sentence))] };
+}
+
+// ---------------------------------------------------------------------------
+// Limits
+
+/** Cuts mrkdwn without leaving half an entity or an unclosed `<…>`. */
+export function cutMrkdwn(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = cutAt(text, max - 1);
+  const amp = cut.lastIndexOf("&");
+  if (amp !== -1 && !cut.slice(amp).includes(";")) cut = cut.slice(0, amp);
+  const lt = cut.lastIndexOf("<");
+  if (lt !== -1 && !cut.slice(lt).includes(">")) cut = cut.slice(0, lt);
+  return `${cut}…`;
+}
+
+function blockTextLength(block: Block): number {
+  switch (block.type) {
+    case "section":
+      return block.text?.text.length ?? 0;
+    case "context":
+      return block.elements.reduce((n, e) => n + ("text" in e && typeof e.text === "string" ? e.text.length : 0), 0);
+    case "actions":
+      return block.elements.reduce((n, e) => n + ("value" in e && typeof e.value === "string" ? e.value.length : 0), 0);
+    default:
+      return 0;
+  }
+}
+
+/** Total characters of text in a message's blocks (what `msg_blocks_too_long` is about). */
+export function messageTextLength(message: SlackMessage): number {
+  return message.blocks.reduce((n, b) => n + blockTextLength(b), 0);
+}
+
+/**
+ * Last line of defence: whatever the builders produced, the message respects
+ * Slack's limits with headroom (section ≤ 2,800, ≤ 40 blocks, fallback text
+ * ≤ 1,500). Actions blocks are kept when blocks have to go.
+ */
+export function clampMessage(message: SlackMessage): SlackMessage {
+  let blocks = message.blocks.map((block): Block => {
+    if (block.type === "section" && block.text && block.text.text.length > LIMITS.ourSectionText) {
+      return { ...block, text: { ...block.text, text: cutMrkdwn(block.text.text, LIMITS.ourSectionText) } };
+    }
+    return block;
+  });
+  if (blocks.length > LIMITS.ourBlocks) {
+    const actions = blocks.filter((b) => b.type === "actions");
+    blocks = [...blocks.filter((b) => b.type !== "actions").slice(0, LIMITS.ourBlocks - actions.length), ...actions];
+  }
+  while (blocks.length > 1 && messageTextLength({ text: "", blocks }) > LIMITS.ourTotalText) {
+    const i = blocks.map((b) => b.type).lastIndexOf("section");
+    if (i <= 0) break;
+    blocks = [...blocks.slice(0, i), ...blocks.slice(i + 1)];
+  }
+  const text = message.text.length > LIMITS.ourFallbackText ? cutMrkdwn(message.text, LIMITS.ourFallbackText) : message.text;
+  return { text: text || "directions", blocks };
+}

@@ -1,0 +1,176 @@
+/**
+ * Configuration: which mode the variables select, and one clear message per
+ * missing or malformed variable, both from readConfig and from `npm start`
+ * itself (dist/src/main.js in a fresh process, cwd a temp dir so no .env is read).
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ConfigError, readConfig } from "../src/config.js";
+import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET } from "./support/app-harness.js";
+import { startFakeSlack } from "./support/fake-slack.js";
+import { postSlashCommand } from "./support/slack-requests.js";
+
+const main = join(import.meta.dirname, "..", "dist", "src", "main.js");
+const tempDirs: string[] = [];
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "directions-config-"));
+  tempDirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Only what Node needs: no Slack variable leaks in from the machine running the tests. */
+function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...extra };
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(env: NodeJS.ProcessEnv, options: { input?: string; cwd?: string } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [main], { env, cwd: options.cwd ?? tempDir(), stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+const message = (env: Record<string, string>) => {
+  try {
+    readConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("no ConfigError");
+};
+
+describe("readConfig", () => {
+  it("selects the terminal with no Slack variable, Socket Mode with an app token, else HTTP", () => {
+    expect(readConfig({})).toMatchObject({ mode: "shell" });
+    expect(readConfig({ SLACK_BOT_TOKEN: " ", SLACK_APP_TOKEN: "" })).toMatchObject({ mode: "shell" });
+    expect(readConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET })).toMatchObject({
+      mode: "socket",
+      botToken: BOT_TOKEN,
+      appToken: APP_TOKEN,
+    });
+    expect(readConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET })).toMatchObject({ mode: "http", port: 3000 });
+    expect(readConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: "8080" })).toMatchObject({ port: 8080 });
+  });
+
+  it("normalizes SLACK_API_URL and LOG_LEVEL", () => {
+    const config = readConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: "https://slack-gov.com/api", LOG_LEVEL: "DEBUG" });
+    expect(config).toMatchObject({ apiUrl: "https://slack-gov.com/api/", logLevel: "debug" });
+  });
+
+  it("names the missing variable and where to get it", () => {
+    expect(message({ SLACK_BOT_TOKEN: BOT_TOKEN })).toBe(
+      "SLACK_SIGNING_SECRET is missing: Basic Information → App Credentials → Signing Secret (or set SLACK_APP_TOKEN to use Socket Mode instead)",
+    );
+    expect(message({ SLACK_APP_TOKEN: APP_TOKEN })).toMatch(/^SLACK_BOT_TOKEN is missing .*OAuth & Permissions → Bot User OAuth Token/);
+    expect(message({ SLACK_SIGNING_SECRET: SIGNING_SECRET })).toMatch(/^SLACK_BOT_TOKEN is missing/);
+  });
+
+  it("names the malformed variable without echoing a secret", () => {
+    const user = "xoxp-9999-secretusertoken";
+    const m1 = message({ SLACK_BOT_TOKEN: user, SLACK_SIGNING_SECRET: SIGNING_SECRET });
+    expect(m1).toMatch(/^SLACK_BOT_TOKEN is malformed: it should start with xoxb- but is a user token \(xoxp-\)/);
+    expect(m1).not.toContain("secretusertoken");
+    expect(message({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: BOT_TOKEN })).toMatch(/^SLACK_APP_TOKEN is malformed: .*bot token \(xoxb-\)/);
+    expect(message({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: BOT_TOKEN })).toMatch(/^SLACK_SIGNING_SECRET is malformed/);
+    expect(message({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: "has spaces in it" })).toMatch(/^SLACK_SIGNING_SECRET is malformed/);
+    expect(message({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: "http" })).toMatch(/^PORT is malformed/);
+    expect(message({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: "70000" })).toMatch(/^PORT is malformed/);
+    expect(message({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: "slack.com" })).toMatch(/^SLACK_API_URL is malformed/);
+    expect(message({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: "ftp://x/api/" })).toMatch(/^SLACK_API_URL is malformed/);
+    expect(message({ LOG_LEVEL: "loud" })).toMatch(/^LOG_LEVEL is malformed/);
+  });
+});
+
+describe("npm start (dist/src/main.js)", () => {
+  it("stops with one line naming the missing variable and exit code 1", async () => {
+    const result = await run(baseEnv({ SLACK_BOT_TOKEN: BOT_TOKEN }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "directions: SLACK_SIGNING_SECRET is missing: Basic Information → App Credentials → Signing Secret (or set SLACK_APP_TOKEN to use Socket Mode instead)\n",
+    );
+    expect(result.stdout).toBe("");
+  });
+
+  it("reads .env from the working directory, and real environment variables win over it", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, ".env"), `SLACK_BOT_TOKEN=${BOT_TOKEN}\nSLACK_SIGNING_SECRET=${SIGNING_SECRET}\nPORT=not-a-port\n`);
+    const fromFile = await run(baseEnv(), { cwd: dir });
+    expect(fromFile.code).toBe(1);
+    expect(fromFile.stderr).toMatch(/^directions: PORT is malformed/);
+
+    // An empty real variable wins over the file too: with no Slack token left, it's the terminal.
+    const overridden = await run(baseEnv({ SLACK_BOT_TOKEN: "", SLACK_SIGNING_SECRET: "" }), { cwd: dir, input: "/directions list\n" });
+    expect(overridden.code).toBe(0);
+    expect(overridden.stdout).toContain("research directions");
+  });
+
+  it("stops with one line when Slack refuses the bot token, without printing it", async () => {
+    const fake = await startFakeSlack();
+    try {
+      fake.failNext("auth.test", { error: "invalid_auth" });
+      const result = await run(baseEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: "0", SLACK_API_URL: fake.apiUrl }));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        "directions: SLACK_BOT_TOKEN was refused by Slack (invalid_auth): copy it again from OAuth & Permissions → Bot User OAuth Token",
+      );
+      expect(result.stderr + result.stdout).not.toContain(BOT_TOKEN);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("runs in HTTP mode, answers a signed command, and stops cleanly on SIGTERM", async () => {
+    const fake = await startFakeSlack();
+    const child = spawn(process.execPath, [main], {
+      env: baseEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: "0", SLACK_API_URL: fake.apiUrl }),
+      cwd: tempDir(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      let stderr = "";
+      child.stderr.setEncoding("utf8");
+      const port = await new Promise<number>((resolve, reject) => {
+        child.stderr.on("data", (d: string) => {
+          stderr += d;
+          const match = /Listening for Slack on port (\d+)/.exec(stderr);
+          if (match) resolve(Number(match[1]));
+        });
+        child.on("close", () => reject(new Error(`exited early: ${stderr}`)));
+      });
+      const response = await postSlashCommand(`http://127.0.0.1:${port}`, SIGNING_SECRET, { text: "compression" });
+      expect(response.status).toBe(200);
+      expect(JSON.stringify(response.body)).toMatch(/模型压缩|蒸馏/);
+
+      const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(stderr).toContain("Received SIGTERM; stopping");
+      expect(stderr).not.toContain(BOT_TOKEN);
+      expect(stderr).not.toContain(SIGNING_SECRET);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await fake.close();
+    }
+  });
+});

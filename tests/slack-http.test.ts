@@ -1,0 +1,363 @@
+/**
+ * The real app in HTTP mode on 127.0.0.1, driven with signed requests shaped
+ * as Slack sends them, against the fake Slack Web API, with the real search
+ * engine over the real corpus.
+ */
+import { LogLevel } from "@slack/bolt";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createSlackApp } from "../src/app.js";
+import type { SearchLike } from "../src/slack/answers.js";
+import { decodePage } from "../src/slack/blocks.js";
+import { RecentKeys } from "../src/slack/dedupe.js";
+import {
+  BOT_TOKEN,
+  buttons,
+  captureLogs,
+  limitProblems,
+  pings,
+  realSearch,
+  SIGNING_SECRET,
+  startHttpHarness,
+  visibleText,
+  type HttpHarness,
+  type ReplyLike,
+} from "./support/app-harness.js";
+import { FAKE_BOT_ID, FAKE_BOT_USER_ID } from "./support/fake-slack.js";
+import {
+  appMention,
+  postBlockAction,
+  postEvent,
+  postSlashCommand,
+  postUrlVerification,
+  TEST_CHANNEL_ID,
+  TEST_USER_NAME,
+} from "./support/slack-requests.js";
+
+let h: HttpHarness;
+
+beforeEach(async () => {
+  h = await startHttpHarness();
+});
+
+afterEach(async () => {
+  await h.stop();
+});
+
+async function command(text: string): Promise<ReplyLike> {
+  const response = await postSlashCommand(h.baseUrl, SIGNING_SECRET, { text, response_url: h.fake.responseUrl() });
+  expect(response.status).toBe(200);
+  const reply = response.body as ReplyLike;
+  expect(reply.response_type).toBe("ephemeral");
+  expect(limitProblems(reply)).toEqual([]);
+  return reply;
+}
+
+function mentionPosts() {
+  return h.fake.callsTo("chat.postMessage");
+}
+
+describe("/directions over HTTP: the reply rides on the ack", () => {
+  it("answers an English query with excerpts in Block Kit: direction, bold matches, author, link, buttons", async () => {
+    const reply = await command("compression");
+    const text = visibleText(reply);
+
+    expect(text).toContain("“compression”"); // the query is repeated
+    expect(text).toMatch(/模型压缩|蒸馏/);
+    expect(text).toContain("Model compression &amp; distillation · 模型压缩与蒸馏"); // direction names, escaped
+    expect(text).toMatch(/\u200B\*[^*\n]+\*\u200B/); // a highlighted span in bold
+    expect(text).toContain("机智的叉烧");
+    expect(text).toContain("<https://www.zhihu.com/question/385326992/answer/1141908138|Read the full answer>");
+    expect(reply.text).toContain("compression"); // fallback text
+    expect(Object.keys(buttons(reply))).toContain("directions_share");
+    // No second round trip: nothing went through response_url or the Web API.
+    expect(h.fake.responses).toEqual([]);
+    expect(h.fake.callsTo("chat.postMessage")).toEqual([]);
+  });
+
+  it("answers a Chinese question", async () => {
+    const reply = await command("数据标注太贵怎么办?");
+    const text = visibleText(reply);
+    expect(text).toContain("“数据标注太贵怎么办?”");
+    expect(text).toContain("标注");
+    expect(text).toContain("小样本学习与标注成本");
+  });
+
+  it("shows usage and every direction with both names for no text and for help", async () => {
+    for (const text of ["", "help", "  HELP  "]) {
+      const reply = await command(text);
+      const shown = visibleText(reply);
+      expect(shown).toContain("How to use /directions");
+      for (const direction of realSearch().corpus.directions) {
+        expect(shown).toContain(direction.name.zh.replace(/&/g, "&amp;"));
+        expect(shown).toContain(direction.name.en.replace(/&/g, "&amp;"));
+      }
+    }
+  });
+
+  it("lists the directions", async () => {
+    const reply = await command("list");
+    const shown = visibleText(reply);
+    expect(shown).toMatch(/\d+ research directions/);
+    expect(shown).toContain("联邦学习");
+    expect(shown).toMatch(/\d+ excerpts?/);
+  });
+
+  it("says plainly when nothing is found and suggests directions, with no buttons", async () => {
+    const reply = await command("kubernetes");
+    const shown = visibleText(reply);
+    expect(shown).toContain("I found nothing in the expert answers about “kubernetes”");
+    expect(shown).toContain("Try one of these directions:");
+    expect(buttons(reply)).toEqual({});
+  });
+
+  it("Show more replaces the message with the next excerpts through response_url", async () => {
+    const first = await command("interpretability");
+    const more = buttons(first).directions_show_more;
+    expect(decodePage(more)).toEqual({ q: "interpretability", o: 3 });
+
+    const responseUrl = h.fake.responseUrl("more1");
+    const clicked = await postBlockAction(h.baseUrl, SIGNING_SECRET, { actionId: "directions_show_more", value: more, responseUrl });
+    expect(clicked.status).toBe(200);
+    const post = await h.fake.waitForResponse((p) => p.id === "more1");
+    const page = post.body as ReplyLike;
+
+    expect(page).toMatchObject({ response_type: "ephemeral", replace_original: true });
+    expect(limitProblems(page)).toEqual([]);
+    expect(visibleText(page)).toContain("“interpretability” (4–6)");
+    expect(visibleText(page)).not.toEqual(visibleText(first));
+    expect(decodePage(buttons(page).directions_show_more)).toEqual({ q: "interpretability", o: 6 });
+
+    // The last page has no Show more.
+    await postBlockAction(h.baseUrl, SIGNING_SECRET, {
+      actionId: "directions_show_more",
+      value: buttons(page).directions_show_more,
+      responseUrl: h.fake.responseUrl("more2"),
+    });
+    const last = (await h.fake.waitForResponse((p) => p.id === "more2")).body as ReplyLike;
+    expect(visibleText(last)).toContain("(7–8)");
+    expect(Object.keys(buttons(last))).toEqual(["directions_share"]);
+  });
+
+  it("Share in channel posts the same results visibly, says who shared them, and removes the ephemeral copy", async () => {
+    const reply = await command("compression");
+    const share = buttons(reply).directions_share;
+
+    await postBlockAction(h.baseUrl, SIGNING_SECRET, { actionId: "directions_share", value: share, responseUrl: h.fake.responseUrl("share1") });
+    const shared = (await h.fake.waitForResponse((p) => p.id === "share1")).body as ReplyLike;
+    const deleted = (await h.fake.waitForResponse((p) => p.id === "share1" && (p.body as ReplyLike).delete_original === true)).body;
+
+    expect(shared).toMatchObject({ response_type: "in_channel", replace_original: false });
+    expect(visibleText(shared)).toContain(`*${TEST_USER_NAME}* shared excerpts for “compression”`);
+    expect(visibleText(shared)).toContain("机智的叉烧");
+    expect(buttons(shared)).toEqual({}); // no buttons in the channel
+    expect(limitProblems(shared)).toEqual([]);
+    expect(pings(shared)).toEqual([]); // naming the sharer doesn't ping them
+    expect(deleted).toEqual({ delete_original: true });
+    expect(h.fake.responses.map((p) => p.id)).toEqual(["share1", "share1"]);
+  });
+
+  it("answers a button whose value isn't ours with one sentence instead of failing", async () => {
+    await postBlockAction(h.baseUrl, SIGNING_SECRET, { actionId: "directions_show_more", value: "{broken", responseUrl: h.fake.responseUrl("bad") });
+    const post = (await h.fake.waitForResponse((p) => p.id === "bad")).body as ReplyLike;
+    expect(post).toMatchObject({ replace_original: false, text: "That button no longer works; run /directions again." });
+  });
+});
+
+describe("text in, text out", () => {
+  it("escapes broadcast and user mentions in what it echoes, so nothing can ping", async () => {
+    // What Slack sends when the user typed these literally: the brackets arrive encoded.
+    const reply = await command("&lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;@U123&gt; compression");
+    expect(pings(reply)).toEqual([]);
+    expect(visibleText(reply)).toContain("&lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;@U123&gt; compression");
+    expect(reply.text).not.toMatch(/<[!@]/);
+  });
+
+  it("removes real mentions and reduces channels and links to their labels before searching", async () => {
+    const reply = await command("<@U123|ada> <!channel> <#C999|research> <https://example.com/x|compression>");
+    expect(pings(reply)).toEqual([]);
+    expect(visibleText(reply)).toContain("“research compression”");
+    expect(visibleText(reply)).toMatch(/模型压缩|蒸馏/);
+  });
+
+  it("gives a normal answer to a huge query with control characters and odd Unicode", async () => {
+    const huge = `compression \u0000\u0007\u202E\u200B${"x\u0301 ".repeat(2000)}\uD800 🤖 ${"模型".repeat(1500)}`;
+    expect(huge.length).toBeGreaterThan(5000);
+    const reply = await command(huge);
+    const shown = visibleText(reply);
+    expect(shown).toContain("first 500 characters");
+    expect(shown).not.toMatch(/[\u0000-\u0008\u202E]/);
+    expect(shown).toMatch(/模型压缩|蒸馏/);
+    expect((buttons(reply).directions_share ?? "").length).toBeLessThanOrEqual(2000);
+  });
+
+  it("answers a query of only control characters and invisible characters with the help", async () => {
+    const reply = await command("\u0000\u0001\u200B\u202E\uFEFF");
+    expect(visibleText(reply)).toContain("How to use /directions");
+  });
+});
+
+describe("mentions", () => {
+  it("answers in a thread started on the mention", async () => {
+    const mention = appMention({ text: `<@${FAKE_BOT_USER_ID}> is model compression still worth it?` });
+    expect((await postEvent(h.baseUrl, SIGNING_SECRET, mention)).status).toBe(200);
+    const post = await h.fake.waitFor((c) => c.method === "chat.postMessage");
+
+    expect(post.token).toBe(BOT_TOKEN);
+    expect(post.args).toMatchObject({ channel: TEST_CHANNEL_ID, thread_ts: mention.ts });
+    expect(visibleText(post.args as ReplyLike)).toMatch(/模型压缩|蒸馏/);
+    expect(buttons(post.args as ReplyLike)).toEqual({});
+    expect(limitProblems(post.args as ReplyLike)).toEqual([]);
+  });
+
+  it("answers inside the thread the mention was posted in", async () => {
+    const mention = appMention({ text: `<@${FAKE_BOT_USER_ID}> 数据标注太贵怎么办?`, thread_ts: "1700000000.000100" });
+    await postEvent(h.baseUrl, SIGNING_SECRET, mention);
+    const post = await h.fake.waitFor((c) => c.method === "chat.postMessage");
+    expect(post.args).toMatchObject({ thread_ts: "1700000000.000100" });
+    expect(visibleText(post.args as ReplyLike)).toContain("标注");
+  });
+
+  it("gives a short help to a mention with no question or a greeting", async () => {
+    for (const text of [`<@${FAKE_BOT_USER_ID}>`, `<@${FAKE_BOT_USER_ID}> hi!`, `<@${FAKE_BOT_USER_ID}> 你好`]) {
+      const mention = appMention({ text });
+      await postEvent(h.baseUrl, SIGNING_SECRET, mention);
+      const post = await h.fake.waitFor((c) => c.method === "chat.postMessage" && c.args.thread_ts === mention.ts);
+      expect(visibleText(post.args as ReplyLike)).toContain("Ask me about a deep-learning research direction");
+    }
+  });
+
+  it("answers a retried delivery once, but answers a retry whose first delivery never arrived", async () => {
+    const mention = appMention({ text: `<@${FAKE_BOT_USER_ID}> compression` });
+    await postEvent(h.baseUrl, SIGNING_SECRET, mention, { eventId: "EvSEEN" });
+    await h.fake.waitFor((c) => c.method === "chat.postMessage" && c.args.thread_ts === mention.ts);
+    await postEvent(h.baseUrl, SIGNING_SECRET, mention, { eventId: "EvSEEN", retryNum: 1, retryReason: "http_timeout" });
+    await expect.poll(() => h.lines.some((l) => l.includes("ignoring a duplicate delivery EvSEEN (retry 1, http_timeout)"))).toBe(true);
+
+    // Same message delivered again under another event id: still a duplicate.
+    await postEvent(h.baseUrl, SIGNING_SECRET, mention, { eventId: "EvOTHER" });
+    await expect.poll(() => h.lines.some((l) => l.includes("ignoring a duplicate delivery EvOTHER"))).toBe(true);
+
+    // A retry of something we never saw (the first delivery was lost) is answered.
+    const lost = appMention({ text: `<@${FAKE_BOT_USER_ID}> 可解释性` });
+    await postEvent(h.baseUrl, SIGNING_SECRET, lost, { eventId: "EvLOST", retryNum: 2, retryReason: "http_error" });
+    await h.fake.waitFor((c) => c.method === "chat.postMessage" && c.args.thread_ts === lost.ts);
+
+    expect(mentionPosts().map((c) => c.args.thread_ts)).toEqual([mention.ts, lost.ts]);
+  });
+
+  it("never answers itself or other bots", async () => {
+    const self = appMention({ text: `<@${FAKE_BOT_USER_ID}> compression`, user: FAKE_BOT_USER_ID });
+    const otherBot = { ...appMention({ text: `<@${FAKE_BOT_USER_ID}> compression`, user: "U0OTHERBOT" }), bot_id: "B0OTHER" };
+    const ownBotId = { ...appMention({ text: `<@${FAKE_BOT_USER_ID}> compression`, user: "U0SOMEONE" }), bot_id: FAKE_BOT_ID };
+    for (const event of [self, otherBot, ownBotId]) expect((await postEvent(h.baseUrl, SIGNING_SECRET, event)).status).toBe(200);
+
+    // A person's mention after them is answered, and is the only answer.
+    const person = appMention({ text: `<@${FAKE_BOT_USER_ID}> compression` });
+    await postEvent(h.baseUrl, SIGNING_SECRET, person);
+    await h.fake.waitFor((c) => c.method === "chat.postMessage" && c.args.thread_ts === person.ts);
+    await postUrlVerification(h.baseUrl, SIGNING_SECRET, "one-more-round-trip");
+    expect(mentionPosts().map((c) => c.args.thread_ts)).toEqual([person.ts]);
+  });
+});
+
+describe("the HTTP endpoint", () => {
+  it("refuses bad and stale signatures with 401 and runs nothing", async () => {
+    expect((await postSlashCommand(h.baseUrl, SIGNING_SECRET, { text: "compression" }, { badSignature: true })).status).toBe(401);
+    expect((await postSlashCommand(h.baseUrl, SIGNING_SECRET, { text: "compression" }, { stale: true })).status).toBe(401);
+    const mention = appMention({ text: `<@${FAKE_BOT_USER_ID}> compression` });
+    expect((await postEvent(h.baseUrl, SIGNING_SECRET, mention, { badSignature: true })).status).toBe(401);
+    expect((await postEvent(h.baseUrl, SIGNING_SECRET, mention, { stale: true })).status).toBe(401);
+    expect(
+      (await postBlockAction(h.baseUrl, SIGNING_SECRET, { actionId: "directions_share", value: '{"q":"x","o":0}', responseUrl: h.fake.responseUrl() }, { badSignature: true }))
+        .status,
+    ).toBe(401);
+    await postUrlVerification(h.baseUrl, SIGNING_SECRET, "round-trip");
+    expect(h.fake.calls.filter((c) => c.method !== "auth.test")).toEqual([]);
+    expect(h.fake.responses).toEqual([]);
+  });
+
+  it("answers url_verification and GET /healthz", async () => {
+    expect(await postUrlVerification(h.baseUrl, SIGNING_SECRET, "chal-42")).toEqual({ status: 200, body: { challenge: "chal-42" } });
+    const health = await fetch(`${h.baseUrl}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true });
+    expect((await fetch(`${h.baseUrl}/nope`)).status).toBe(404);
+  });
+});
+
+describe("failures", () => {
+  it("tells the user one sentence when the search fails, and logs what happened without tokens", async () => {
+    await h.stop();
+    const broken: SearchLike = {
+      corpus: realSearch().corpus,
+      passageCount: (id) => realSearch().passageCount(id),
+      search: () => {
+        throw new Error(`index exploded (token ${BOT_TOKEN})`);
+      },
+    };
+    h = await startHttpHarness({ search: broken });
+
+    const reply = await command("compression");
+    expect(reply.text).toBe("Sorry, something went wrong on my side; please try again in a moment.");
+    expect(h.lines.some((l) => l.includes("index exploded"))).toBe(true);
+
+    const mention = appMention({ text: `<@${FAKE_BOT_USER_ID}> compression` });
+    await postEvent(h.baseUrl, SIGNING_SECRET, mention);
+    const post = await h.fake.waitFor((c) => c.method === "chat.postMessage");
+    expect(post.args.text).toBe("Sorry, something went wrong on my side; please try again in a moment.");
+
+    await postBlockAction(h.baseUrl, SIGNING_SECRET, { actionId: "directions_show_more", value: '{"q":"compression","o":3}', responseUrl: h.fake.responseUrl("boom") });
+    const told = (await h.fake.waitForResponse((p) => p.id === "boom")).body;
+    expect(told).toEqual({ response_type: "ephemeral", replace_original: false, text: "Sorry, something went wrong on my side; please try again in a moment." });
+    expect(h.lines.some((l) => l.includes("Failed to handle button directions_show_more from U0HUMAN") && l.includes("index exploded"))).toBe(true);
+
+    const logs = h.lines.join("\n");
+    expect(logs).not.toContain(BOT_TOKEN);
+    expect(logs).not.toContain(SIGNING_SECRET);
+    expect(logs).toContain("xoxb-[redacted]");
+  });
+
+  it("logs a failed Slack call with the reason and no token", async () => {
+    h.fake.failNext("chat.postMessage", { error: "not_in_channel" });
+    const mention = appMention({ text: `<@${FAKE_BOT_USER_ID}> compression` });
+    await postEvent(h.baseUrl, SIGNING_SECRET, mention);
+    await expect.poll(() => h.lines.find((l) => l.includes("Failed to handle app_mention"))).toMatch(/invite the bot to that channel.*not_in_channel/);
+    expect(h.lines.join("\n")).not.toContain(BOT_TOKEN);
+    // A Slack error would just fail again: no second attempt.
+    expect(h.fake.callsTo("chat.postMessage")).toHaveLength(1);
+  });
+
+  it("only logs when a button's response_url has expired (nobody is left to tell)", async () => {
+    h.fake.expireResponseUrl("old");
+    await postBlockAction(h.baseUrl, SIGNING_SECRET, { actionId: "directions_show_more", value: '{"q":"interpretability","o":3}', responseUrl: h.fake.responseUrl("old") });
+    await expect.poll(() => h.lines.find((l) => l.includes("Failed to handle button directions_show_more"))).toMatch(/404/);
+  });
+});
+
+describe("dedupe memory", () => {
+  it("forgets after its TTL and stays bounded", () => {
+    let now = 0;
+    const recent = new RecentKeys({ maxEntries: 3, ttlMs: 1000, now: () => now });
+    expect(recent.claim(["a", "x"])).toBe(true);
+    expect(recent.claim(["a"])).toBe(false);
+    expect(recent.claim(["b", "x"])).toBe(false); // shares a key with the first
+    expect(recent.claim([undefined, ""])).toBe(true);
+    now = 2000;
+    expect(recent.claim(["a"])).toBe(true);
+    for (const key of ["k1", "k2", "k3", "k4"]) recent.claim([key]);
+    expect(recent.size).toBeLessThanOrEqual(3);
+  });
+});
+
+describe("start-up", () => {
+  it("says which PORT is taken", async () => {
+    const port = Number(new URL(h.baseUrl).port);
+    const second = createSlackApp({
+      config: { mode: "http", botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port, apiUrl: h.fake.apiUrl, logLevel: LogLevel.ERROR },
+      search: realSearch(),
+      logger: captureLogs().logger,
+      host: "127.0.0.1",
+    });
+    await expect(second.start()).rejects.toThrow(`PORT ${port} is already in use: stop the other program or set PORT to a free port`);
+  });
+});

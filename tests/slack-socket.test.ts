@@ -1,0 +1,140 @@
+/**
+ * The real app in Socket Mode: apps.connections.open through SLACK_API_URL
+ * (the fake), hello, a slash command, events, and a disconnect asking for a
+ * refresh, after which the app reconnects and keeps answering.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LogLevel } from "@slack/bolt";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createSlackApp } from "../src/app.js";
+import { ConfigError } from "../src/config.js";
+import {
+  APP_TOKEN,
+  BOT_TOKEN,
+  buttons,
+  captureLogs,
+  limitProblems,
+  realSearch,
+  startSocketHarness,
+  visibleText,
+  type ReplyLike,
+  type SocketHarness,
+} from "./support/app-harness.js";
+import { FAKE_BOT_USER_ID } from "./support/fake-slack.js";
+import { appMention, blockActionsPayload, eventCallback, slashCommandPayload, TEST_CHANNEL_ID } from "./support/slack-requests.js";
+
+let h: SocketHarness;
+
+beforeEach(async () => {
+  h = await startSocketHarness();
+});
+
+afterEach(async () => {
+  await h.stop();
+});
+
+describe("Socket Mode", () => {
+  it("connects with the app-level token through SLACK_API_URL and answers /directions in the ack", async () => {
+    expect(h.fake.callsTo("apps.connections.open").map((c) => c.token)).toEqual([APP_TOKEN]);
+    expect(h.lines.some((l) => l.includes("Connected to Slack (Socket Mode)"))).toBe(true);
+
+    const ack = await h.socket.send("slash_commands", slashCommandPayload({ text: "compression" }));
+    const reply = ack.payload as ReplyLike;
+    expect(reply.response_type).toBe("ephemeral");
+    expect(visibleText(reply)).toMatch(/模型压缩|蒸馏/);
+    expect(Object.keys(buttons(reply))).toContain("directions_share");
+    expect(limitProblems(reply)).toEqual([]);
+
+    const chinese = (await h.socket.send("slash_commands", slashCommandPayload({ text: "数据标注太贵怎么办?" }))).payload as ReplyLike;
+    expect(visibleText(chinese)).toContain("标注");
+  });
+
+  it("answers a mention in its thread, once, even when Slack retries the envelope", async () => {
+    const mention = appMention({ text: `<@${FAKE_BOT_USER_ID}> 可解释性` });
+    const body = eventCallback(mention, { eventId: "EvSOCKET1" });
+    const ack = await h.socket.send("events_api", body);
+    expect(ack.payload).toEqual({});
+    const post = await h.fake.waitFor((c) => c.method === "chat.postMessage");
+    expect(post.args).toMatchObject({ channel: TEST_CHANNEL_ID, thread_ts: mention.ts });
+    expect(visibleText(post.args as ReplyLike)).toContain("可解释性");
+
+    await h.socket.send("events_api", body, { retryAttempt: 1, retryReason: "timeout" });
+    await expect.poll(() => h.lines.some((l) => l.includes("duplicate delivery EvSOCKET1 (retry 1, timeout)"))).toBe(true);
+    expect(h.fake.callsTo("chat.postMessage")).toHaveLength(1);
+  });
+
+  it("handles Show more over the socket and replies through response_url", async () => {
+    const url = h.fake.responseUrl("sm1");
+    const first = (await h.socket.send("slash_commands", slashCommandPayload({ text: "interpretability" }))).payload as ReplyLike;
+    const payload = blockActionsPayload({ actionId: "directions_show_more", value: buttons(first).directions_show_more, responseUrl: url });
+    await h.socket.send("interactive", payload);
+    const page = (await h.fake.waitForResponse((p) => p.id === "sm1")).body as ReplyLike;
+    expect(page).toMatchObject({ replace_original: true });
+    expect(visibleText(page)).toContain("(4–6)");
+  });
+
+  it("reconnects after a refresh_requested disconnect and keeps answering", async () => {
+    await h.socket.requestDisconnect("refresh_requested");
+    await h.socket.connected();
+
+    expect(h.socket.connectionCount).toBe(2);
+    expect(h.fake.callsTo("apps.connections.open")).toHaveLength(2);
+    expect(h.lines.some((l) => l.includes("reconnecting"))).toBe(true);
+
+    const ack = await h.socket.send("slash_commands", slashCommandPayload({ text: "compression" }));
+    expect(visibleText(ack.payload as ReplyLike)).toMatch(/模型压缩|蒸馏/);
+    const mention = appMention({ text: `<@${FAKE_BOT_USER_ID}> compression` });
+    await h.socket.send("events_api", eventCallback(mention));
+    await h.fake.waitFor((c) => c.method === "chat.postMessage" && c.args.thread_ts === mention.ts);
+  });
+});
+
+describe("Socket Mode start-up and shutdown", () => {
+  it("stops start-up with one message when Slack refuses the app-level token", async () => {
+    h.fake.failNext("apps.connections.open", { error: "invalid_auth" });
+    const logs = captureLogs();
+    const slack = createSlackApp({
+      config: { mode: "socket", botToken: BOT_TOKEN, appToken: APP_TOKEN, apiUrl: h.fake.apiUrl, logLevel: LogLevel.DEBUG },
+      search: realSearch(),
+      logger: logs.logger,
+    });
+    const failure = await slack.start().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ConfigError);
+    expect((failure as Error).message).toBe(
+      "SLACK_APP_TOKEN was refused by Slack (invalid_auth): copy it again from Basic Information → App-Level Tokens (with the connections:write scope)",
+    );
+    await slack.stop();
+    expect(logs.lines.join("\n")).not.toContain(APP_TOKEN);
+  });
+
+  it("npm start runs Socket Mode with SLACK_APP_TOKEN, answers, and stops cleanly on SIGINT", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "directions-socket-"));
+    const connectionsBefore = h.socket.connectionCount;
+    const child = spawn(process.execPath, [join(import.meta.dirname, "..", "dist", "src", "main.js")], {
+      env: { PATH: process.env.PATH ?? "", SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: h.fake.apiUrl },
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    try {
+      await h.socket.connected({ count: connectionsBefore + 1, timeoutMs: 15_000 });
+      const ack = await h.socket.send("slash_commands", slashCommandPayload({ text: "compression" }));
+      expect(visibleText(ack.payload as ReplyLike)).toMatch(/模型压缩|蒸馏/);
+
+      child.kill("SIGINT");
+      expect(await exited).toBe(0);
+      expect(stderr).toContain("Ready (Socket Mode)");
+      expect(stderr).toContain("Received SIGINT; stopping");
+      expect(stderr).not.toContain(BOT_TOKEN);
+      expect(stderr).not.toContain(APP_TOKEN);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * `directions post-weekly [--dry-run] [--date YYYY-MM-DD]`: the one-shot run
+ * for external schedulers (plain cron, a Kubernetes CronJob). It goes through
+ * the very same publisher, state file and rules as the bot's own schedule, so
+ * both can run side by side and a week is still posted once.
+ */
+import { ConfigError } from "../config.js";
+import { loadCorpus } from "../corpus/load.js";
+import { DirectionsSearch } from "../search/engine.js";
+import type { WeeklyLogger } from "./logger.js";
+import { mrkdwnToPlain, renderPostAsText } from "./post.js";
+import {
+  composePost,
+  createWeeklyClient,
+  planWeek,
+  WeeklyPublisher,
+  type RetryPolicy,
+  type WeeklySearch,
+} from "./publisher.js";
+import { readWeeklySettings } from "./config.js";
+import { StateFile } from "./state.js";
+import { isoWeekOf, isoWeekOfDate, parseCalendarDate } from "./week.js";
+
+export const POST_WEEKLY_USAGE = `Usage: directions post-weekly [--dry-run] [--date YYYY-MM-DD]
+
+Posts the direction of the week to DIRECTIONS_CHANNEL, once per ISO week
+(weeks are counted in DIRECTIONS_TZ). Run again in the same week, it posts
+nothing and exits 0, so it is safe to run from cron or a Kubernetes CronJob.
+
+  --dry-run          print the post instead of posting it (no Slack token needed)
+  --date YYYY-MM-DD  post for the week containing this date (default: today)
+  -h, --help         show this help
+
+Environment: SLACK_BOT_TOKEN, DIRECTIONS_CHANNEL, DIRECTIONS_TZ (default UTC),
+DIRECTIONS_STATE (default data/state.json), SLACK_API_URL (optional).
+Exit status: 0 posted or nothing to do, 1 could not post, 2 bad usage or settings.`;
+
+interface Output {
+  write(text: string): unknown;
+}
+
+export interface PostWeeklyIo {
+  env?: Record<string, string | undefined>;
+  stdout?: Output;
+  stderr?: Output;
+  cwd?: string;
+  /** "Today" (tests). */
+  now?: () => Date;
+  /** The corpus search (default: the repository's corpus). */
+  loadSearch?: () => WeeklySearch | Promise<WeeklySearch>;
+  /** Retry tuning and waiting (tests). */
+  retry?: Partial<RetryPolicy>;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface Flags {
+  dryRun: boolean;
+  date?: string;
+  help: boolean;
+}
+
+function parseFlags(args: readonly string[]): Flags | string {
+  const flags: Flags = { dryRun: false, help: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--dry-run") flags.dryRun = true;
+    else if (arg === "-h" || arg === "--help") flags.help = true;
+    else if (arg === "--date" || arg.startsWith("--date=")) {
+      const value = arg === "--date" ? args[++i] : arg.slice("--date=".length);
+      if (value === undefined || value.startsWith("-")) return "--date needs a date, e.g. --date 2026-03-02";
+      if (!parseCalendarDate(value)) return `--date must be a calendar date YYYY-MM-DD (got "${value}")`;
+      flags.date = value.trim();
+    } else return `unknown argument: ${arg}`;
+  }
+  return flags;
+}
+
+function defaultSearch(): WeeklySearch {
+  return new DirectionsSearch(loadCorpus());
+}
+
+/** Runs `post-weekly`; resolves to the process exit code. */
+export async function postWeeklyCommand(args: string[], io: PostWeeklyIo = {}): Promise<number> {
+  const env = io.env ?? process.env;
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const out = (line: string) => void stdout.write(`${line}\n`);
+  const err = (line: string) => void stderr.write(`${line}\n`);
+
+  const flags = parseFlags(args);
+  if (typeof flags === "string") {
+    err(`directions post-weekly: ${flags}\n\n${POST_WEEKLY_USAGE}`);
+    return 2;
+  }
+  if (flags.help) {
+    out(POST_WEEKLY_USAGE);
+    return 0;
+  }
+
+  let settings;
+  try {
+    settings = readWeeklySettings(env, io.cwd ?? process.cwd());
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      err(`directions post-weekly: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+  const week = flags.date ? isoWeekOfDate(flags.date) : isoWeekOf((io.now ?? (() => new Date()))(), settings.timeZone);
+
+  const token = env.SLACK_BOT_TOKEN?.trim();
+  if (!flags.dryRun) {
+    if (!settings.channel) {
+      err(
+        "directions post-weekly: DIRECTIONS_CHANNEL is not set: set it to the id of the channel to post to (e.g. C0123456789), or use --dry-run.",
+      );
+      return 2;
+    }
+    if (!token) {
+      err(
+        "directions post-weekly: SLACK_BOT_TOKEN is not set: set it to the app's Bot User OAuth Token (xoxb-…), or use --dry-run.",
+      );
+      return 2;
+    }
+  }
+
+  let search: WeeklySearch;
+  try {
+    search = await (io.loadSearch ?? defaultSearch)();
+  } catch (error) {
+    err(`directions post-weekly: cannot load the corpus: ${(error as Error).message}`);
+    return 1;
+  }
+
+  if (flags.dryRun) {
+    const { state, note } = await new StateFile(settings.statePath).peek();
+    const plan = planWeek(state, week, search);
+    const choice = plan.posted ?? plan.choice;
+    out("Dry run: nothing is posted and the state is not changed.");
+    if (note) out(`Note: ${note.message}.`);
+    if (!choice) {
+      err("directions post-weekly: the corpus has no directions (corpus/directions.yaml).");
+      return 1;
+    }
+    const post = composePost(search, week, choice, undefined);
+    out(`Week ${week} (${settings.timeZone}), channel ${settings.channel ?? "(DIRECTIONS_CHANNEL not set)"}.`);
+    if (plan.posted) {
+      out(`Already posted this week (${plan.posted.direction}, ts ${plan.posted.ts}): a real run would post nothing. That post reads:`);
+    } else {
+      out(`Would post direction "${choice.direction}" (rotation cycle ${choice.cycle}):`);
+    }
+    out("");
+    out(post ? renderPostAsText(post) : `(direction ${choice.direction} is no longer in the corpus)`);
+    if (post) {
+      out("");
+      out(`Notification text: ${mrkdwnToPlain(post.text)}`);
+    }
+    return 0;
+  }
+
+  const logger: WeeklyLogger = { info: out, warn: err, error: err };
+  const publisher = new WeeklyPublisher({
+    client: createWeeklyClient(token!, {
+      ...(env.SLACK_API_URL?.trim() ? { apiUrl: env.SLACK_API_URL.trim() } : {}),
+      ...(io.retry?.requestTimeoutMs ? { timeoutMs: io.retry.requestTimeoutMs } : {}),
+    }),
+    channel: settings.channel!,
+    timeZone: settings.timeZone,
+    statePath: settings.statePath,
+    search,
+    logger,
+    ...(io.retry ? { retry: io.retry } : {}),
+    ...(io.sleep ? { sleep: io.sleep } : {}),
+  });
+  const outcome = await publisher.publish(week);
+  if (outcome.status === "in-progress") return waitForOtherRun(publisher.state, week, io.sleep, out, err);
+  return outcome.status === "failed" ? 1 : 0;
+}
+
+/** How long `post-weekly` waits for a concurrent run (the bot's own schedule, say) to finish the week. */
+const OTHER_RUN_POLLS = 40;
+const OTHER_RUN_POLL_MS = 500;
+
+/**
+ * Another run holds this week's claim (e.g. the bot's schedule fired at the
+ * same minute as the CronJob). Rather than exit 0 on a post that may yet fail,
+ * wait (bounded) for that run's result, so the exit status tells the truth.
+ */
+async function waitForOtherRun(
+  state: StateFile,
+  week: string,
+  sleep: ((ms: number) => Promise<void>) | undefined,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
+  const wait = sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let poll = 0; poll < OTHER_RUN_POLLS; poll++) {
+    await wait(OTHER_RUN_POLL_MS);
+    const { state: current } = await state.peek();
+    const posted = current.posts.find((p) => p.week === week);
+    if (posted) {
+      out(`Direction of the week ${week}: the other run posted it (${posted.direction}, ts ${posted.ts}); nothing to do.`);
+      return 0;
+    }
+    if (!current.claims.some((c) => c.week === week)) {
+      err(`Direction of the week ${week}: the other run gave up without posting (see its log); run post-weekly again.`);
+      return 1;
+    }
+  }
+  err(`Direction of the week ${week}: another run is still posting it; check the channel, or run post-weekly again later.`);
+  return 1;
+}

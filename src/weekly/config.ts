@@ -1,0 +1,92 @@
+/**
+ * Settings of the direction of the week, read from the environment and
+ * validated once at start-up, so that a typo surfaces as one clear message
+ * naming the variable instead of a job that silently never fires.
+ */
+import path from "node:path";
+import cron from "node-cron";
+import { ConfigError } from "../config.js";
+import { isValidTimeZone } from "./week.js";
+
+export const DEFAULT_CRON = "0 9 * * 1";
+export const DEFAULT_TIME_ZONE = "UTC";
+export const DEFAULT_STATE_PATH = "data/state.json";
+
+/** Everything the weekly job needs; present only when `DIRECTIONS_CHANNEL` is set. */
+export interface WeeklyConfig {
+  /** Channel id (`C…` public, `G…` private) to post to. */
+  channel: string;
+  /** node-cron expression, evaluated in `timeZone`. */
+  cron: string;
+  /** IANA time zone of the schedule and of the week boundaries. */
+  timeZone: string;
+  /** Absolute path of the JSON state file. */
+  statePath: string;
+}
+
+/** The same settings with the channel optional (e.g. `post-weekly --dry-run` needs no channel). */
+export type WeeklySettings = Omit<WeeklyConfig, "channel"> & { channel?: string };
+
+type Env = Record<string, string | undefined>;
+
+const CHANNEL_ID_RE = /^[CG][A-Z0-9]{6,}$/;
+
+function setting(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+/** node-cron's own words for what is wrong with an expression, for the error message. */
+function cronProblem(expression: string): string {
+  try {
+    const detail = cron.validateDetailed(expression);
+    return detail.errors.map((e) => e.message).join("; ") || "invalid";
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * Reads and validates `DIRECTIONS_CHANNEL`, `DIRECTIONS_CRON`, `DIRECTIONS_TZ`
+ * and `DIRECTIONS_STATE`. Throws `ConfigError` naming the variable when one is
+ * malformed, even when the channel is unset (a wrong value is a mistake worth
+ * reporting either way).
+ */
+export function readWeeklySettings(env: Env = process.env, cwd: string = process.cwd()): WeeklySettings {
+  const channel = setting(env, "DIRECTIONS_CHANNEL");
+  if (channel !== undefined && !CHANNEL_ID_RE.test(channel)) {
+    throw new ConfigError(
+      `DIRECTIONS_CHANNEL must be a channel id such as C0123456789 (got "${channel}"); ` +
+        "a name like #general does not work: in Slack, open the channel's details, the id is at the bottom of the About tab.",
+    );
+  }
+
+  const cronExpression = setting(env, "DIRECTIONS_CRON") ?? DEFAULT_CRON;
+  if (!cron.validate(cronExpression)) {
+    const why = cronProblem(cronExpression);
+    throw new ConfigError(
+      `DIRECTIONS_CRON is not a valid cron expression ("${cronExpression}": ${why}); ` +
+        `use five fields "minute hour day-of-month month day-of-week", e.g. "${DEFAULT_CRON}" for Mondays at 09:00.`,
+    );
+  }
+
+  const timeZone = setting(env, "DIRECTIONS_TZ") ?? DEFAULT_TIME_ZONE;
+  if (!isValidTimeZone(timeZone)) {
+    throw new ConfigError(
+      `DIRECTIONS_TZ must be an IANA time zone name such as Asia/Shanghai, Europe/Berlin or UTC (got "${timeZone}").`,
+    );
+  }
+
+  const statePath = path.resolve(cwd, setting(env, "DIRECTIONS_STATE") ?? DEFAULT_STATE_PATH);
+  return { channel, cron: cronExpression, timeZone, statePath };
+}
+
+/**
+ * The weekly job's configuration, or `undefined` when `DIRECTIONS_CHANNEL` is
+ * unset (the job is off). Throws `ConfigError` on a malformed setting.
+ */
+export function readWeeklyConfig(env: Env = process.env, cwd: string = process.cwd()): WeeklyConfig | undefined {
+  const settings = readWeeklySettings(env, cwd);
+  if (settings.channel === undefined) return undefined;
+  return { ...settings, channel: settings.channel };
+}

@@ -1,0 +1,251 @@
+/**
+ * The direction-of-the-week message: Block Kit blocks, a fallback `text` (for
+ * notifications and screen readers) and message metadata by which the bot
+ * recognises its own post in the channel history later.
+ *
+ * Everything taken from the corpus is escaped (`&`, `<`, `>`), so a corpus
+ * line such as `<!channel>` can never ping anyone. Sizes stay well below
+ * Slack's limits (section 3,000 chars, header 150, 50 blocks; one report saw
+ * `msg_blocks_too_long` near 13k chars in total): each part has its own cap.
+ */
+import type { Direction } from "../corpus/types.js";
+import type { Hit } from "../search/types.js";
+import { escapeSlackText } from "../slack/text.js";
+
+/** `metadata.event_type` of our posts; the history check looks for it. */
+export const WEEKLY_EVENT_TYPE = "direction_of_week";
+
+export interface MrkdwnText {
+  type: "mrkdwn";
+  text: string;
+}
+export interface PlainText {
+  type: "plain_text";
+  text: string;
+  emoji?: boolean;
+}
+export type WeeklyBlock =
+  | { type: "header"; text: PlainText }
+  | { type: "section"; text: MrkdwnText }
+  | { type: "divider" }
+  | { type: "context"; elements: MrkdwnText[] };
+
+export interface WeeklyPostMetadata {
+  event_type: typeof WEEKLY_EVENT_TYPE;
+  event_payload: { week: string; direction: string };
+}
+
+/** The arguments of `chat.postMessage`, minus the channel. */
+export interface WeeklyPost {
+  text: string;
+  blocks: WeeklyBlock[];
+  metadata: WeeklyPostMetadata;
+}
+
+export interface WeeklyPostInput {
+  direction: Direction;
+  /** Best passages of the direction (the search's `directionExcerpts`). */
+  excerpts: readonly Hit[];
+  week: string;
+  /** Rotation cycle: picks a different question when a direction comes round again. */
+  cycle: number;
+  /** The slash command users dig further with. */
+  command?: string;
+}
+
+/** Slack's documented limits, and the headroom we keep below them. */
+export const SLACK_LIMITS = {
+  headerChars: 150,
+  sectionChars: 3000,
+  blocks: 50,
+  contextElements: 10,
+  /** Not a documented limit: a reported failure near 13k, so we stay far below. */
+  totalBlockChars: 12_000,
+  textChars: 4000,
+};
+
+const CAP = {
+  summary: 1500,
+  excerpt: 600,
+  paperTitle: 250,
+  papersSection: 2500,
+  maxPapers: 8,
+  question: 600,
+  fallbackSummary: 300,
+};
+
+const MIN_EXCERPTS = 2;
+const MAX_EXCERPTS = 3;
+const DEFAULT_QUESTION = "Which of these ideas could we try in our own work, and what would it take?";
+
+/** Shortens to at most `max` characters (code points, so no half surrogate pair), ending with `…`. */
+export function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  return `${chars
+    .slice(0, max - 1)
+    .join("")
+    .trimEnd()}…`;
+}
+
+/** One line: collapses newlines and runs of spaces. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/** `<url|label>` for an http(s) URL, with both parts escaped; just the label otherwise. */
+export function slackLink(url: string, label: string): string {
+  const safeLabel = escapeSlackText(oneLine(label));
+  if (!/^https?:\/\/\S+$/i.test(url)) return safeLabel;
+  // `|` would end the URL part early; `<`/`>`/`&` are escaped as everywhere else.
+  const safeUrl = escapeSlackText(url).replace(/\|/g, "%7C");
+  return `<${safeUrl}|${safeLabel.replace(/\|/g, "¦")}>`;
+}
+
+/** A search keyword that finds this direction: its first synonym, else its English name. */
+export function keywordFor(direction: Direction): string {
+  return direction.synonyms[0]?.terms[0] ?? direction.name.en;
+}
+
+/** The question for this round: a different one each time the direction comes round. */
+export function questionFor(direction: Direction, cycle: number): string {
+  const questions = direction.questions.filter((q) => q.trim());
+  if (questions.length === 0) return DEFAULT_QUESTION;
+  return questions[(Math.max(cycle, 1) - 1) % questions.length]!;
+}
+
+/** Up to three excerpts, each from a different author (the search already tries; we make sure). */
+function pickExcerpts(excerpts: readonly Hit[]): Hit[] {
+  const authors = new Set<string>();
+  const picked: Hit[] = [];
+  for (const hit of excerpts) {
+    if (picked.length >= MAX_EXCERPTS) break;
+    if (authors.has(hit.author) || !hit.excerpt.trim()) continue;
+    authors.add(hit.author);
+    picked.push(hit);
+  }
+  return picked;
+}
+
+export function buildWeeklyPost(input: WeeklyPostInput): WeeklyPost {
+  const { direction, week, cycle } = input;
+  const command = input.command ?? "/directions";
+  const blocks: WeeklyBlock[] = [];
+
+  // plain_text shows entities literally, so it cannot be escaped; it never
+  // pings either, but we keep control sequences out of the payload altogether.
+  const title = `${oneLine(direction.name.en)} · ${oneLine(direction.name.zh)}`.replace(/</g, "‹").replace(/>/g, "›");
+  blocks.push({ type: "header", text: { type: "plain_text", text: truncate(title, SLACK_LIMITS.headerChars), emoji: true } });
+
+  blocks.push({ type: "section", text: { type: "mrkdwn", text: escapeSlackText(truncate(oneLine(direction.summary), CAP.summary)) } });
+
+  const excerpts = pickExcerpts(input.excerpts);
+  if (excerpts.length > 0) {
+    blocks.push({ type: "divider" });
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: "*What the answers say*" } });
+    for (const hit of excerpts) {
+      // No bold on the highlights: Slack's *bold* needs word boundaries that
+      // Chinese text lacks, so it would show stray asterisks.
+      const quote = escapeSlackText(truncate(oneLine(hit.excerpt), CAP.excerpt));
+      blocks.push({ type: "section", text: { type: "mrkdwn", text: `> ${quote}\n— ${slackLink(hit.url, hit.author)}` } });
+    }
+  }
+
+  const papers: string[] = [];
+  let papersLength = 0;
+  for (const paper of direction.papers.slice(0, CAP.maxPapers)) {
+    const line = `• ${slackLink(paper.url, truncate(oneLine(paper.title), CAP.paperTitle))}`;
+    if (papersLength + line.length + 1 > CAP.papersSection) break;
+    papers.push(line);
+    papersLength += line.length + 1;
+  }
+  if (papers.length === 0) {
+    // Many directions have no curated papers yet: point to a search rather than drop the section.
+    const query = oneLine(direction.name.en);
+    const url = `https://arxiv.org/search/?query=${encodeURIComponent(query)}&searchtype=all`;
+    papers.push(`None picked yet: ${slackLink(url, `search arXiv for “${truncate(query, 100)}”`)}`);
+  }
+  blocks.push({ type: "divider" });
+  blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Papers to read*\n${papers.join("\n")}` } });
+
+  const question = escapeSlackText(truncate(oneLine(questionFor(direction, cycle)), CAP.question));
+  blocks.push({ type: "divider" });
+  blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Question to discuss*\n${question}` } });
+
+  const keyword = escapeSlackText(truncate(oneLine(keywordFor(direction)), 60));
+  blocks.push({
+    type: "context",
+    elements: [
+      { type: "mrkdwn", text: `Dig further: \`${command} ${keyword}\`` },
+      { type: "mrkdwn", text: `Direction of the week · ${week}` },
+    ],
+  });
+
+  const fallbackSummary = escapeSlackText(truncate(oneLine(direction.summary), CAP.fallbackSummary));
+  const fallbackName = escapeSlackText(`${oneLine(direction.name.en)} (${oneLine(direction.name.zh)})`);
+  return {
+    text: truncate(`Direction of the week ${week}: ${fallbackName}. ${fallbackSummary}`, SLACK_LIMITS.textChars),
+    blocks,
+    metadata: { event_type: WEEKLY_EVENT_TYPE, event_payload: { week, direction: direction.id } },
+  };
+}
+
+/** Whether there are fewer excerpts than the post is meant to have (for a warning). */
+export function hasFewExcerpts(post: WeeklyPost): boolean {
+  return post.blocks.filter((b) => b.type === "section" && b.text.text.startsWith("> ")).length < MIN_EXCERPTS;
+}
+
+/** What in a post breaks Slack's limits (empty when it is fine). */
+export function checkPostLimits(post: WeeklyPost): string[] {
+  const problems: string[] = [];
+  if (!post.text.trim()) problems.push("no fallback text");
+  if (post.text.length > SLACK_LIMITS.textChars) problems.push(`fallback text has ${post.text.length} chars`);
+  if (post.blocks.length > SLACK_LIMITS.blocks) problems.push(`${post.blocks.length} blocks`);
+  for (const [i, block] of post.blocks.entries()) {
+    if (block.type === "header" && (block.text.text.length === 0 || block.text.text.length > SLACK_LIMITS.headerChars)) {
+      problems.push(`header (block ${i}) has ${block.text.text.length} chars`);
+    }
+    if (block.type === "section" && (block.text.text.length === 0 || block.text.text.length > SLACK_LIMITS.sectionChars)) {
+      problems.push(`section (block ${i}) has ${block.text.text.length} chars`);
+    }
+    if (block.type === "context" && block.elements.length > SLACK_LIMITS.contextElements) {
+      problems.push(`context (block ${i}) has ${block.elements.length} elements`);
+    }
+  }
+  const total = JSON.stringify(post.blocks).length;
+  if (total > SLACK_LIMITS.totalBlockChars) problems.push(`blocks total ${total} chars`);
+  if (post.metadata.event_type !== WEEKLY_EVENT_TYPE) problems.push("metadata event_type missing");
+  return problems;
+}
+
+/** Slack mrkdwn to terminal text: links as `label (url)`, bold headings plain, entities decoded. */
+export function mrkdwnToPlain(text: string): string {
+  return text
+    .replace(/^\*([^*\n]+)\*$/gm, "$1")
+    .replace(/<([^|>]+)\|([^>]+)>/g, (_, url: string, label: string) => `${label} (${url.replace(/%7C/g, "|")})`)
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+
+/** The post as a person would read it, for `post-weekly --dry-run`. */
+export function renderPostAsText(post: WeeklyPost): string {
+  const lines: string[] = [];
+  for (const block of post.blocks) {
+    switch (block.type) {
+      case "header":
+        lines.push(block.text.text, "=".repeat(Math.min(60, Array.from(block.text.text).length + 8)));
+        break;
+      case "section":
+        lines.push(mrkdwnToPlain(block.text.text), "");
+        break;
+      case "divider":
+        lines.push("────────");
+        break;
+      case "context":
+        lines.push(block.elements.map((e) => mrkdwnToPlain(e.text)).join("   ·   "));
+        break;
+    }
+  }
+  return lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd();
+}

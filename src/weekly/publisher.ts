@@ -1,0 +1,415 @@
+/**
+ * Posting the direction of the week exactly once per week.
+ *
+ * There is no idempotency key on `chat.postMessage`, so "exactly once" is
+ * built from two records:
+ *  1. the state file: a week is *claimed* (under the file lock) before
+ *     posting and *completed* with the message ts after, so restarts, crashes
+ *     and overlapping runs see that the week is done or being done;
+ *  2. the channel itself: before every attempt to post (the first one and each
+ *     retry) we look for our own message carrying this week's metadata in the
+ *     channel history. That catches a post whose answer was lost (timeout,
+ *     dropped connection, 5xx), a crash between posting and recording, and a
+ *     state file that was lost or corrupt.
+ *
+ * The Slack client used here makes no automatic retries and has a finite
+ * timeout (the client's defaults retry for ~30 minutes and re-send a post that
+ * already landed); our own loop retries a bounded number of times within a run
+ * budget, so a run ends in well under a minute even with Slack unreachable.
+ * Permanent errors (not in channel, bad token, …) are reported as one line
+ * naming the fix and the claim is released, so a later run can post the week.
+ */
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import { webApi } from "@slack/bolt";
+import type { DirectionsSearch } from "../search/engine.js";
+import type { WeeklyLogger } from "./logger.js";
+import { buildWeeklyPost, checkPostLimits, hasFewExcerpts, WEEKLY_EVENT_TYPE, type WeeklyPost } from "./post.js";
+import { nextDirection } from "./rotation.js";
+import { classifySlackError, type SlackFailure } from "./slack-errors.js";
+import { beginRun, claimIsLive, endRun, StateFile, type Claim, type PostRecord, type WeeklyState } from "./state.js";
+import { weekStart } from "./week.js";
+
+/** What the weekly job uses of the search engine. */
+export type WeeklySearch = Pick<DirectionsSearch, "directionExcerpts" | "corpus">;
+
+/** Per-request timeout of the weekly client. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * A Web API client fit for a post that must happen once: no automatic
+ * retries (a retried `chat.postMessage` whose first answer was lost posts
+ * twice), rate limits reported instead of waited out silently, and a finite
+ * timeout. Don't hand the publisher Bolt's `app.client`, which has the
+ * default ~30-minute retry policy.
+ */
+export function createWeeklyClient(
+  token: string,
+  options: { apiUrl?: string; timeoutMs?: number; fetch?: webApi.WebClientOptions["fetch"] } = {},
+): webApi.WebClient {
+  const apiUrl = options.apiUrl ? (options.apiUrl.endsWith("/") ? options.apiUrl : `${options.apiUrl}/`) : undefined;
+  return new webApi.WebClient(token, {
+    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: options.timeoutMs ?? REQUEST_TIMEOUT_MS,
+    // We log each outcome once ourselves; the client's own warnings would repeat it.
+    logLevel: webApi.LogLevel.ERROR,
+  });
+}
+
+export type PublishOutcome =
+  /** We posted it now. */
+  | { status: "posted"; week: string; direction: string; ts: string }
+  /** The state already records this week's post: nothing was done. */
+  | { status: "already-posted"; week: string; direction: string; ts: string }
+  /** Our post for this week was found in the channel (an earlier run's answer was lost): recorded, not reposted. */
+  | { status: "found-in-channel"; week: string; direction: string; ts: string }
+  /** Another live run holds this week's claim and is posting it. */
+  | { status: "in-progress"; week: string; direction: string; owner: string }
+  /** Not posted; the week stays open for a later run. */
+  | { status: "failed"; week: string; direction?: string; permanent: boolean; reason: string };
+
+export interface RetryPolicy {
+  /** Attempts (history check + post) per run. */
+  maxAttempts: number;
+  /** First wait between attempts; doubled each time, with jitter. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** No attempt starts unless it can end (two requests) within this budget from the start of the run. */
+  runBudgetMs: number;
+  /** The client's per-request timeout (for the budget arithmetic). */
+  requestTimeoutMs: number;
+  /** How long a claim protects a week from other runs (must exceed the run budget). */
+  leaseMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 4,
+  baseDelayMs: 2_000,
+  maxDelayMs: 15_000,
+  runBudgetMs: 45_000,
+  requestTimeoutMs: REQUEST_TIMEOUT_MS,
+  leaseMs: 120_000,
+};
+
+/** History pages (of 200 messages) searched for our post: a week of a busy channel. */
+const MAX_HISTORY_PAGES = 5;
+const DAY_MS = 86_400_000;
+
+export interface WeeklyPublisherOptions {
+  /** From `createWeeklyClient`. */
+  client: webApi.WebClient;
+  channel: string;
+  /** Zone of the week boundaries (for the history window). */
+  timeZone: string;
+  statePath: string;
+  search: WeeklySearch;
+  logger: WeeklyLogger;
+  retry?: Partial<RetryPolicy>;
+  /** Waits between attempts; tests pass one that does not wait. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Clock of the run budget, in ms (tests). */
+  now?: () => number;
+  /** Slash command named in the post's hint. */
+  command?: string;
+}
+
+interface Choice {
+  direction: string;
+  cycle: number;
+}
+
+type ClaimResult =
+  | { kind: "done"; post: PostRecord }
+  | { kind: "busy"; claim: Claim }
+  | { kind: "claimed"; choice: Choice; resumed?: Claim }
+  | { kind: "no-directions" };
+
+/** The state's view of a week: posted, or which direction it would get. */
+export function planWeek(state: WeeklyState, week: string, search: WeeklySearch): { posted?: PostRecord; choice?: Choice } {
+  const posted = state.posts.find((p) => p.week === week);
+  if (posted) return { posted };
+  const directions = search.corpus.directions;
+  if (directions.length === 0) return {};
+  // A run that claimed this week and died keeps its direction: it may be in the channel already.
+  const earlier = state.claims.find((c) => c.week === week);
+  if (earlier && directions.some((d) => d.id === earlier.direction)) {
+    return { choice: { direction: earlier.direction, cycle: earlier.cycle } };
+  }
+  const next = nextDirection(directions, state.posts);
+  return { choice: { direction: next.direction.id, cycle: next.cycle } };
+}
+
+/** The message for a direction and week (undefined when the direction is not in the corpus). */
+export function composePost(search: WeeklySearch, week: string, choice: Choice, command?: string): WeeklyPost | undefined {
+  const direction = search.corpus.directions.find((d) => d.id === choice.direction);
+  if (!direction) return undefined;
+  return buildWeeklyPost({
+    direction,
+    excerpts: search.directionExcerpts(direction.id, 3),
+    week,
+    cycle: choice.cycle,
+    ...(command ? { command } : {}),
+  });
+}
+
+export class WeeklyPublisher {
+  readonly state: StateFile;
+  private readonly client: webApi.WebClient;
+  private readonly channel: string;
+  private readonly timeZone: string;
+  private readonly search: WeeklySearch;
+  private readonly logger: WeeklyLogger;
+  private readonly policy: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  private readonly command: string | undefined;
+  private identity: { userId?: string; botId?: string } | undefined;
+  /** Runs of this publisher one after another (the cron tick and the start-up catch-up may meet). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: WeeklyPublisherOptions) {
+    this.client = options.client;
+    this.channel = options.channel;
+    this.timeZone = options.timeZone;
+    this.search = options.search;
+    this.logger = options.logger;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.command = options.command;
+    this.now = options.now ?? Date.now;
+    this.state = new StateFile(options.statePath, { logger: options.logger });
+  }
+
+  /** Posts the week's direction unless that week is already posted (or being posted). Never throws. */
+  publish(week: string): Promise<PublishOutcome> {
+    const run = this.queue.then(() => this.publishOnce(week));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async publishOnce(week: string): Promise<PublishOutcome> {
+    const runId = randomUUID();
+    beginRun(runId);
+    try {
+      let claimed: ClaimResult;
+      try {
+        claimed = await this.claim(week, runId);
+      } catch (error) {
+        return this.fail(week, undefined, false, `cannot use the state file: ${(error as Error).message}`);
+      }
+      switch (claimed.kind) {
+        case "done":
+          this.logger.info(
+            `Direction of the week ${week}: already posted (${claimed.post.direction}, ts ${claimed.post.ts}); nothing to do.`,
+          );
+          return { status: "already-posted", week, direction: claimed.post.direction, ts: claimed.post.ts };
+        case "busy": {
+          const owner = `pid ${claimed.claim.pid} on ${claimed.claim.host}`;
+          this.logger.info(`Direction of the week ${week}: another run (${owner}) is posting it right now; leaving it to that run.`);
+          return { status: "in-progress", week, direction: claimed.claim.direction, owner };
+        }
+        case "no-directions":
+          return this.fail(week, undefined, true, "the corpus has no directions (corpus/directions.yaml)");
+        case "claimed":
+          if (claimed.resumed) {
+            this.logger.warn(
+              `Direction of the week ${week}: an earlier run (pid ${claimed.resumed.pid} on ${claimed.resumed.host}, ` +
+                `${claimed.resumed.claimedAt}) claimed this week and did not finish; checking the channel before posting.`,
+            );
+          }
+          return await this.deliver(week, claimed.choice, runId);
+      }
+    } catch (error) {
+      // Bugs or I/O errors: the week stays open, and the process must not crash over it.
+      await this.release(week, runId).catch(() => undefined);
+      return this.fail(week, undefined, false, `unexpected error: ${(error as Error).stack ?? String(error)}`);
+    } finally {
+      endRun(runId);
+    }
+  }
+
+  private claim(week: string, runId: string): Promise<ClaimResult> {
+    return this.state.update<ClaimResult>((state) => {
+      const { posted, choice } = planWeek(state, week, this.search);
+      if (posted) return { write: false, result: { kind: "done", post: posted } };
+      const earlier = state.claims.find((c) => c.week === week);
+      if (earlier && claimIsLive(earlier)) return { write: false, result: { kind: "busy", claim: earlier } };
+      if (!choice) return { write: false, result: { kind: "no-directions" } };
+      const now = Date.now();
+      const claim: Claim = {
+        week,
+        direction: choice.direction,
+        cycle: choice.cycle,
+        channel: this.channel,
+        runId,
+        pid: process.pid,
+        host: os.hostname(),
+        claimedAt: new Date(now).toISOString(),
+        leaseUntil: new Date(now + this.policy.leaseMs).toISOString(),
+      };
+      // Drop claims abandoned more than a month ago; keep recent ones for inspection.
+      state.claims = state.claims.filter((c) => c.week !== week && Date.parse(c.leaseUntil) > now - 30 * DAY_MS);
+      state.claims.push(claim);
+      return { write: true, result: { kind: "claimed", choice, ...(earlier ? { resumed: earlier } : {}) } };
+    });
+  }
+
+  private async deliver(week: string, choice: Choice, runId: string): Promise<PublishOutcome> {
+    const post = composePost(this.search, week, choice, this.command);
+    if (!post) {
+      await this.release(week, runId);
+      return this.fail(week, choice.direction, true, `direction ${choice.direction} is not in the corpus`);
+    }
+    const problems = checkPostLimits(post);
+    if (problems.length > 0) {
+      await this.release(week, runId);
+      return this.fail(week, choice.direction, true, `the post breaks Slack's limits (${problems.join("; ")}): this is a bug`);
+    }
+    if (hasFewExcerpts(post)) {
+      this.logger.warn(`Direction of the week ${week}: fewer than two excerpts found for ${choice.direction}; posting it anyway.`);
+    }
+
+    const started = this.now();
+    let last: SlackFailure | undefined;
+    for (let attempt = 1; ; attempt++) {
+      // 1. Is it there already (an earlier attempt or run whose answer was lost)?
+      try {
+        const found = await this.findOwnPost(week);
+        if (found) {
+          await this.record(week, { direction: found.direction ?? choice.direction, cycle: choice.cycle }, found.ts, runId, true);
+          this.logger.info(
+            `Direction of the week ${week}: found our post in channel ${this.channel} (ts ${found.ts}); recorded it instead of posting again.`,
+          );
+          return { status: "found-in-channel", week, direction: found.direction ?? choice.direction, ts: found.ts };
+        }
+        // 2. Post it.
+        const answer = await this.client.chat.postMessage({
+          channel: this.channel,
+          text: post.text,
+          blocks: post.blocks,
+          metadata: post.metadata,
+          unfurl_links: false,
+          unfurl_media: false,
+        });
+        const ts = answer.ts ?? "";
+        await this.record(week, choice, ts, runId, false);
+        this.logger.info(`Direction of the week ${week}: posted ${choice.direction} to channel ${this.channel} (ts ${ts}).`);
+        return { status: "posted", week, direction: choice.direction, ts };
+      } catch (error) {
+        last = classifySlackError(error, this.channel);
+        if (last.kind === "permanent") {
+          await this.release(week, runId);
+          return this.fail(week, choice.direction, true, `Slack said ${last.code}: ${last.fix}`);
+        }
+      }
+      // 3. A transient failure: wait, then start again with the history check.
+      const backoff = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
+      const wait = Math.max(last.waitMs ?? 0, backoff * (0.75 + Math.random() * 0.5));
+      const endOfNextAttempt = this.now() + wait + 2 * this.policy.requestTimeoutMs;
+      if (attempt >= this.policy.maxAttempts || endOfNextAttempt - started > this.policy.runBudgetMs) break;
+      this.logger.warn(
+        `Direction of the week ${week}: Slack ${last.code}; checking the channel and trying again in ${Math.round(wait / 100) / 10} s ` +
+          `(attempt ${attempt + 1} of ${this.policy.maxAttempts}).`,
+      );
+      await this.sleep(wait);
+    }
+    await this.release(week, runId);
+    return this.fail(
+      week,
+      choice.direction,
+      false,
+      `Slack ${last?.code ?? "failed"} after ${this.policy.maxAttempts > 1 ? "retries" : "one attempt"}; ` +
+        "Slack seems unreachable or overloaded, the next run will try again (checking the channel first, so no double post)",
+    );
+  }
+
+  /** Our own message with this week's metadata in the channel, if any. */
+  private async findOwnPost(week: string): Promise<{ ts: string; direction?: string } | undefined> {
+    const me = await this.botIdentity();
+    // From a day before the week starts (clock skew), or before now when posting ahead for a future week.
+    const from = Math.min(weekStart(week, this.timeZone).getTime(), Date.now()) - DAY_MS;
+    const oldest = (from / 1000).toFixed(6);
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+      const answer = await this.client.conversations.history({
+        channel: this.channel,
+        oldest,
+        limit: 200,
+        include_all_metadata: true,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const message of answer.messages ?? []) {
+        const metadata = message.metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
+        const mine = (me.botId && message.bot_id === me.botId) || (me.userId && message.user === me.userId);
+        if (mine && metadata?.event_type === WEEKLY_EVENT_TYPE && metadata.event_payload?.week === week && message.ts) {
+          const direction = metadata.event_payload.direction;
+          return { ts: message.ts, ...(typeof direction === "string" ? { direction } : {}) };
+        }
+      }
+      cursor = answer.response_metadata?.next_cursor || undefined;
+      if (!cursor) return undefined;
+    }
+    this.logger.warn(
+      `Direction of the week ${week}: searched the last ${MAX_HISTORY_PAGES * 200} messages of channel ${this.channel} for an earlier post and stopped there.`,
+    );
+    return undefined;
+  }
+
+  /** Who "our own" messages are from: the bot user and bot id behind the token. */
+  private async botIdentity(): Promise<{ userId?: string; botId?: string }> {
+    if (!this.identity) {
+      const answer = await this.client.auth.test();
+      this.identity = {
+        ...(answer.user_id ? { userId: answer.user_id } : {}),
+        ...(answer.bot_id ? { botId: answer.bot_id } : {}),
+      };
+    }
+    return this.identity;
+  }
+
+  private async record(week: string, choice: Choice, ts: string, runId: string, foundInHistory: boolean): Promise<void> {
+    try {
+      await this.state.update((state) => {
+        state.claims = state.claims.filter((c) => !(c.week === week && c.runId === runId));
+        if (!state.posts.some((p) => p.week === week)) {
+          state.posts.push({
+            week,
+            direction: choice.direction,
+            cycle: choice.cycle,
+            channel: this.channel,
+            ts,
+            recordedAt: new Date().toISOString(),
+            ...(foundInHistory ? { foundInHistory: true } : {}),
+          });
+        }
+        return { write: true, result: undefined };
+      });
+    } catch (error) {
+      // The post is in the channel; the next run's history check will find and record it.
+      this.logger.error(
+        `Direction of the week ${week}: posted (ts ${ts}) but could not record it in ${this.state.path}: ${(error as Error).message}. ` +
+          "The next run will find the post in the channel and record it.",
+      );
+    }
+  }
+
+  /** Gives up our claim so that a later run can post the week. */
+  private async release(week: string, runId: string): Promise<void> {
+    await this.state.update((state) => {
+      const before = state.claims.length;
+      state.claims = state.claims.filter((c) => !(c.week === week && c.runId === runId));
+      return { write: state.claims.length !== before, result: undefined };
+    });
+  }
+
+  private fail(week: string, direction: string | undefined, permanent: boolean, reason: string): PublishOutcome {
+    this.logger.error(
+      `Direction of the week ${week} NOT posted${direction ? ` (${direction})` : ""}: ${reason}. ` +
+        "The week stays open: the next scheduled run, a restart or `directions post-weekly` will post it.",
+    );
+    return { status: "failed", week, ...(direction ? { direction } : {}), permanent, reason };
+  }
+}

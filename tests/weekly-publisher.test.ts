@@ -1,0 +1,364 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createWeeklyClient, WeeklyPublisher, type PublishOutcome } from "../src/weekly/publisher.js";
+import type { WeeklyState } from "../src/weekly/state.js";
+import { FAKE_BOT_ID, FAKE_BOT_USER_ID, startFakeSlack, type FakeSlack } from "./support/fake-slack.js";
+import { fakeSearch, memoryLogger, noWait, smallCorpus, tempDir } from "./support/weekly-fixtures.js";
+
+const CHANNEL = "C0WEEKLY1";
+const WEEK = "2026-W10"; // Monday 2 March 2026 (UTC)
+/** A ts inside WEEK, for messages an earlier run posted. */
+const TS_IN_WEEK = "1772449200.000100";
+
+let slack: FakeSlack;
+let tmp: ReturnType<typeof tempDir>;
+
+beforeEach(async () => {
+  slack = await startFakeSlack();
+  tmp = tempDir();
+});
+afterEach(async () => {
+  await slack.close();
+  tmp.cleanup();
+});
+
+function publisher(options: { apiUrl?: string; logger?: ReturnType<typeof memoryLogger>; sleep?: (ms: number) => Promise<void> } = {}) {
+  const logger = options.logger ?? memoryLogger();
+  const p = new WeeklyPublisher({
+    client: createWeeklyClient("xoxb-test", { apiUrl: options.apiUrl ?? slack.apiUrl, timeoutMs: 250 }),
+    channel: CHANNEL,
+    timeZone: "UTC",
+    statePath: tmp.statePath,
+    search: fakeSearch(smallCorpus()),
+    logger,
+    retry: { baseDelayMs: 1, requestTimeoutMs: 250 },
+    sleep: options.sleep ?? noWait,
+  });
+  return { publish: (week: string) => p.publish(week), logger };
+}
+
+const posts = () => slack.messagesIn(CHANNEL).filter((m) => m.metadata?.event_type === "direction_of_week");
+const readState = () => JSON.parse(readFileSync(tmp.statePath, "utf8")) as WeeklyState;
+
+function ourEarlierPost(week: string, direction: string) {
+  return {
+    ts: TS_IN_WEEK,
+    text: "Direction of the week",
+    user: FAKE_BOT_USER_ID,
+    bot_id: FAKE_BOT_ID,
+    metadata: { event_type: "direction_of_week", event_payload: { week, direction } },
+  };
+}
+
+describe("posting the direction of the week", () => {
+  it("posts once, records the ts, and a restart in the same week posts nothing", async () => {
+    const first = await publisher().publish(WEEK);
+    expect(first).toMatchObject({ status: "posted", week: WEEK, direction: "a" });
+    expect(posts()).toHaveLength(1);
+    const call = slack.callsTo("chat.postMessage")[0]!;
+    expect(call.args.metadata).toEqual({ event_type: "direction_of_week", event_payload: { week: WEEK, direction: "a" } });
+    expect(call.args.text).toContain("Direction a");
+    expect(readState().posts).toEqual([
+      expect.objectContaining({ week: WEEK, direction: "a", cycle: 1, channel: CHANNEL, ts: (first as { ts: string }).ts }),
+    ]);
+    expect(readState().claims).toEqual([]);
+
+    const again = publisher(); // a restarted bot: new client, new publisher, same state
+    expect(await again.publish(WEEK)).toMatchObject({ status: "already-posted", direction: "a" });
+    expect(again.logger.text()).toContain("already posted");
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(1);
+  });
+
+  it("moves through the rotation week after week", async () => {
+    const p = publisher();
+    const directions: string[] = [];
+    for (const week of ["2026-W10", "2026-W11", "2026-W12", "2026-W13"]) {
+      const outcome = await p.publish(week);
+      directions.push((outcome as { direction: string }).direction);
+    }
+    expect(directions).toEqual(["a", "b", "c", "a"]);
+    expect(readState().posts.map((post) => post.cycle)).toEqual([1, 1, 1, 2]);
+  });
+
+  it("does not post again when the answer to chat.postMessage is lost", async () => {
+    slack.failNext("chat.postMessage", { dropAfterHandling: true });
+    const outcome = await publisher().publish(WEEK);
+    expect(outcome).toMatchObject({ status: "found-in-channel", direction: "a" });
+    expect(posts()).toHaveLength(1);
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(1);
+    expect(readState().posts[0]).toMatchObject({ week: WEEK, ts: posts()[0]!.ts, foundInHistory: true });
+  });
+
+  it("does not post again when the answer is lost for a week posted ahead of time", async () => {
+    slack.failNext("chat.postMessage", { dropAfterHandling: true });
+    expect(await publisher().publish("2099-W01")).toMatchObject({ status: "found-in-channel" });
+    expect(posts()).toHaveLength(1);
+  });
+
+  it("does not post again when the post lands after our request timed out", async () => {
+    slack.failNext("chat.postMessage", { delayMs: 600 }); // our timeout is 250 ms
+    // Before retrying, wait until the slow post has reached the fake channel (instead of guessing a duration).
+    const untilPosted = async () => void (await slack.waitFor((call) => call.method === "chat.postMessage"));
+    const outcome = await publisher({ sleep: untilPosted }).publish(WEEK);
+    expect(outcome.status).toBe("found-in-channel");
+    expect(posts()).toHaveLength(1);
+  });
+
+  it("retries a transient error (HTTP 500) after checking the channel, then posts", async () => {
+    slack.failNext("chat.postMessage", { status: 500 });
+    const p = publisher();
+    expect(await p.publish(WEEK)).toMatchObject({ status: "posted" });
+    expect(posts()).toHaveLength(1);
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(2);
+    expect(slack.callsTo("conversations.history")).toHaveLength(2); // checked before each attempt
+    expect(p.logger.text()).toMatch(/Slack HTTP 500; checking the channel and trying again/);
+  });
+
+  it("posts again when the connection dropped before Slack handled the post", async () => {
+    slack.failNext("chat.postMessage", { dropBeforeHandling: true });
+    expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted" });
+    expect(posts()).toHaveLength(1);
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(2);
+  });
+
+  it("retries when the channel check itself fails transiently, and never posts blind", async () => {
+    slack.failNext("conversations.history", { status: 503 });
+    expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted" });
+    expect(slack.callsTo("conversations.history")).toHaveLength(2);
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(1);
+  });
+
+  it("waits as long as Slack's Retry-After says on a rate limit", async () => {
+    slack.failNext("chat.postMessage", { status: 429, retryAfter: 3 });
+    const waits: number[] = [];
+    const outcome = await publisher({ sleep: async (ms) => void waits.push(ms) }).publish(WEEK);
+    expect(outcome.status).toBe("posted");
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThanOrEqual(3000);
+    expect(posts()).toHaveLength(1);
+  });
+
+  it("treats internal_error as ambiguous: checks the channel before trying again", async () => {
+    slack.failNext("chat.postMessage", { error: "internal_error" });
+    expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted" });
+    expect(posts()).toHaveLength(1);
+  });
+
+  it("on a permanent error logs one line naming the fix and leaves the week open", async () => {
+    slack.failNext("chat.postMessage", { error: "not_in_channel" });
+    const p = publisher();
+    const outcome = await p.publish(WEEK);
+    expect(outcome).toMatchObject({ status: "failed", permanent: true });
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(1); // not retried
+    expect(p.logger.errors).toHaveLength(1);
+    expect(p.logger.errors[0]).toContain("not_in_channel");
+    expect(p.logger.errors[0]).toContain("/invite @directions");
+    expect(readState()).toMatchObject({ posts: [], claims: [] });
+
+    // The admin invites the bot; the next run posts the week.
+    expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted", direction: "a" });
+    expect(posts()).toHaveLength(1);
+  });
+
+  it("names the token as the fix for invalid_auth and the scope for missing_scope", async () => {
+    slack.failNext("auth.test", { error: "invalid_auth" });
+    const p = publisher();
+    expect(await p.publish(WEEK)).toMatchObject({ status: "failed", permanent: true });
+    expect(p.logger.errors[0]).toContain("SLACK_BOT_TOKEN");
+    slack.handle("conversations.history", () => ({ ok: false, error: "missing_scope", needed: "channels:history" }));
+    const q = publisher();
+    expect(await q.publish(WEEK)).toMatchObject({ status: "failed", permanent: true });
+    expect(q.logger.errors[0]).toContain("add the bot scope channels:history");
+    expect(posts()).toHaveLength(0);
+  });
+
+  it("gives up within its budget when Slack is unreachable, and releases the week", async () => {
+    const port = await closedPort();
+    const waits: number[] = [];
+    const p = publisher({ apiUrl: `http://127.0.0.1:${port}/api/`, sleep: async (ms) => void waits.push(ms) });
+    const outcome = await p.publish(WEEK);
+    expect(outcome).toMatchObject({ status: "failed", permanent: false });
+    expect(waits).toHaveLength(3); // 4 attempts
+    expect(p.logger.errors).toHaveLength(1);
+    expect(p.logger.errors[0]).toMatch(/network error/);
+    expect(readState().claims).toEqual([]);
+  });
+
+  it("with the default policy, a run ends within a minute even when every request times out", async () => {
+    // A virtual clock: each request hangs for the full 10 s timeout, each wait takes its length.
+    let clock = 0;
+    const hangingSlack = async (): Promise<never> => {
+      clock += 10_000;
+      throw new DOMException("The operation was aborted due to timeout", "TimeoutError");
+    };
+    const p = new WeeklyPublisher({
+      client: createWeeklyClient("xoxb-test", { fetch: hangingSlack }),
+      channel: CHANNEL,
+      timeZone: "UTC",
+      statePath: tmp.statePath,
+      search: fakeSearch(smallCorpus()),
+      logger: memoryLogger(),
+      sleep: async (ms) => void (clock += ms),
+      now: () => clock,
+    });
+    const outcome = await p.publish(WEEK);
+    expect(outcome).toMatchObject({ status: "failed", permanent: false });
+    expect((outcome as { reason: string }).reason).toContain("timeout");
+    expect(clock).toBeGreaterThanOrEqual(20_000); // it tried more than once
+    expect(clock).toBeLessThan(60_000);
+  });
+});
+
+describe("state trouble", () => {
+  it("sets a corrupt state file aside and does not post a second time this week", async () => {
+    slack.seedHistory(CHANNEL, [ourEarlierPost(WEEK, "b")]);
+    mkdirSync(path.dirname(tmp.statePath), { recursive: true });
+    writeFileSync(tmp.statePath, '{"version":1,"posts":[{"week":"2026-W09"');
+    const p = publisher();
+    const outcome = await p.publish(WEEK);
+    expect(outcome).toMatchObject({ status: "found-in-channel", direction: "b", ts: TS_IN_WEEK });
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
+    const aside = readdirSync(path.dirname(tmp.statePath)).filter((f) => f.startsWith("state.json.corrupt-"));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(path.join(path.dirname(tmp.statePath), aside[0]!), "utf8")).toBe('{"version":1,"posts":[{"week":"2026-W09"');
+    expect(p.logger.errors[0]).toMatch(/DIRECTIONS_STATE=.*state\.json is corrupt .*kept it as .*state\.json\.corrupt-/);
+    expect(readState().posts).toEqual([expect.objectContaining({ week: WEEK, direction: "b", ts: TS_IN_WEEK })]);
+  });
+
+  it("treats a file of the wrong shape as corrupt too, and posts when the channel has nothing", async () => {
+    mkdirSync(path.dirname(tmp.statePath), { recursive: true });
+    writeFileSync(tmp.statePath, JSON.stringify({ version: 1, posts: "oops" }));
+    const p = publisher();
+    expect(await p.publish(WEEK)).toMatchObject({ status: "posted" });
+    expect(p.logger.errors[0]).toContain('"posts" is not a list');
+    expect(posts()).toHaveLength(1);
+  });
+
+  it("with the state file missing, finds this week's post in the channel instead of reposting", async () => {
+    slack.seedHistory(CHANNEL, [ourEarlierPost(WEEK, "c")]);
+    expect(existsSync(tmp.statePath)).toBe(false);
+    expect(await publisher().publish(WEEK)).toMatchObject({ status: "found-in-channel", direction: "c" });
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
+    // The next week continues the rotation after the direction found.
+    expect(await publisher().publish("2026-W11")).toMatchObject({ status: "posted", direction: "a" });
+  });
+
+  it("ignores another app's message that carries the same metadata", async () => {
+    slack.seedHistory(CHANNEL, [{ ...ourEarlierPost(WEEK, "c"), user: "U0OTHER", bot_id: "B0OTHER" }]);
+    expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted" });
+  });
+
+  it("resumes the week claimed by a run that crashed, checking the channel first", async () => {
+    // Same pid (a restarted container is pid 1 again) but not a run of this process: abandoned.
+    writeState({
+      version: 1,
+      posts: [],
+      claims: [claim({ direction: "b", pid: process.pid, host: os.hostname() })],
+    });
+    slack.seedHistory(CHANNEL, [ourEarlierPost(WEEK, "b")]); // it had posted before dying
+    const p = publisher();
+    expect(await p.publish(WEEK)).toMatchObject({ status: "found-in-channel", direction: "b" });
+    expect(p.logger.text()).toContain("did not finish");
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
+    expect(readState().claims).toEqual([]);
+  });
+
+  it("reuses the crashed run's direction when it had not posted yet", async () => {
+    writeState({ version: 1, posts: [], claims: [claim({ direction: "c", pid: 99_999_999, host: os.hostname() })] });
+    expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted", direction: "c" });
+  });
+
+  it("leaves the week to a live run of another process on this host", async () => {
+    writeState({ version: 1, posts: [], claims: [claim({ direction: "a", pid: process.ppid, host: os.hostname() })] });
+    expect(await publisher().publish(WEEK)).toMatchObject({ status: "in-progress" });
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
+  });
+
+  it("takes over a claim whose lease has run out", async () => {
+    const expired = { ...claim({ direction: "b", pid: 7, host: "another-host" }), leaseUntil: new Date(Date.now() - 1000).toISOString() };
+    writeState({ version: 1, posts: [], claims: [expired] });
+    expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted", direction: "b" });
+  });
+
+  it("leaves the week to a live run on another host", async () => {
+    writeState({ version: 1, posts: [], claims: [claim({ direction: "a", pid: 7, host: "another-host" })] });
+    const p = publisher();
+    expect(await p.publish(WEEK)).toMatchObject({ status: "in-progress", owner: "pid 7 on another-host" });
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
+  });
+
+  it("waits for the lock of another live process, then goes on", async () => {
+    mkdirSync(path.dirname(tmp.statePath), { recursive: true });
+    const lock = `${tmp.statePath}.lock`;
+    writeFileSync(lock, JSON.stringify({ pid: process.ppid, host: os.hostname(), token: "other", acquiredAt: new Date().toISOString() }));
+    const pending = publisher().publish(WEEK);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(slack.calls).toHaveLength(0); // still waiting: the other process holds the state
+    rmSync(lock);
+    expect(await pending).toMatchObject({ status: "posted" });
+  });
+
+  it("breaks a lock file left behind by a process that is gone", async () => {
+    mkdirSync(path.dirname(tmp.statePath), { recursive: true });
+    const lock = `${tmp.statePath}.lock`;
+    writeFileSync(lock, JSON.stringify({ pid: 99_999_999, host: os.hostname(), token: "dead", acquiredAt: new Date().toISOString() }));
+    const p = publisher();
+    expect(await p.publish(WEEK)).toMatchObject({ status: "posted" });
+    expect(p.logger.text()).toContain("removing the abandoned lock");
+    expect(existsSync(lock)).toBe(false);
+  });
+});
+
+describe("two runs at once", () => {
+  it("two publishers on the same state file post once", async () => {
+    slack.failNext("chat.postMessage", { delayMs: 100 }); // keep the first run busy while the second arrives
+    const outcomes = await Promise.all([publisher().publish(WEEK), publisher().publish(WEEK)]);
+    expect(posts()).toHaveLength(1);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(["in-progress", "posted"]);
+  });
+
+  it("five runs racing for the same week post once, and none fails", async () => {
+    const outcomes: PublishOutcome[] = await Promise.all(Array.from({ length: 5 }, () => publisher().publish(WEEK)));
+    expect(posts()).toHaveLength(1);
+    expect(outcomes.filter((o) => o.status === "posted")).toHaveLength(1);
+    expect(outcomes.every((o) => ["posted", "in-progress", "already-posted"].includes(o.status))).toBe(true);
+    expect(readState().posts).toHaveLength(1);
+  });
+
+  it("one publisher triggered twice at once (schedule and catch-up) posts once", async () => {
+    const p = publisher();
+    const [a, b] = await Promise.all([p.publish(WEEK), p.publish(WEEK)]);
+    expect([a.status, b.status]).toEqual(["posted", "already-posted"]);
+    expect(posts()).toHaveLength(1);
+  });
+});
+
+function claim(over: { direction: string; pid: number; host: string }) {
+  const now = Date.now();
+  return {
+    week: WEEK,
+    cycle: 1,
+    channel: CHANNEL,
+    runId: "run-of-a-dead-process",
+    claimedAt: new Date(now - 5_000).toISOString(),
+    leaseUntil: new Date(now + 60_000).toISOString(),
+    ...over,
+  };
+}
+
+function writeState(state: WeeklyState): void {
+  mkdirSync(path.dirname(tmp.statePath), { recursive: true });
+  writeFileSync(tmp.statePath, JSON.stringify(state));
+}
+
+/** A local port with nothing listening: connections are refused at once. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { config as loadDotenv } from "dotenv";
 import { CorpusError, loadCorpus } from "./corpus/load.js";
 import { DirectionsSearch } from "./search/engine.js";
 import type { Hit } from "./search/types.js";
+import { postWeeklyCommand } from "./weekly/index.js";
 
 const USAGE = `Usage:
   directions search "<query>" [--json] [--limit N]   search the answers (English or Chinese)
@@ -111,6 +113,9 @@ async function main(argv: string[]): Promise<number> {
         return await searchCommand(args);
       case "list":
         return listCommand(args);
+      case "post-weekly":
+        loadDotenv({ quiet: true }); // the same settings as the running bot
+        return await postWeeklyCommand(args);
       case "help":
       case "--help":
       case "-h":

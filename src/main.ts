@@ -15,6 +15,7 @@ import { DirectionsSearch } from "./search/engine.js";
 import { runShell } from "./shell/shell.js";
 import { Answers } from "./slack/answers.js";
 import { AppLogger } from "./slack/logger.js";
+import { readWeeklyConfig, startWeeklyJob, type WeeklyConfig } from "./weekly/index.js";
 
 /** Things to stop on SIGINT/SIGTERM, last registered first. */
 type Stopper = () => Promise<void>;
@@ -28,8 +29,10 @@ async function main(): Promise<void> {
   loadDotenv({ quiet: true });
 
   let config: AppConfig;
+  let weekly: WeeklyConfig | undefined;
   try {
     config = readConfig(process.env);
+    weekly = readWeeklyConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
@@ -72,6 +75,7 @@ async function main(): Promise<void> {
   process.on("unhandledRejection", (reason) => logger.error("Unhandled promise rejection:", reason));
 
   if (config.mode === "shell") {
+    if (weekly) logger.warn("DIRECTIONS_CHANNEL is set, but the weekly post needs Slack: it is off in the terminal (try `npx directions post-weekly --dry-run`)");
     process.stdout.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EPIPE") process.exit(0); // e.g. `| head`
       throw error;
@@ -103,14 +107,12 @@ async function main(): Promise<void> {
   }
   logger.info(config.mode === "socket" ? "Ready (Socket Mode)" : "Ready (HTTP mode)");
 
-  // ── Weekly post (issue 4) ─────────────────────────────────────────────────
-  // Wire it here, once the Slack app is up: read its settings with
-  // `readWeeklyConfig(process.env)` (src/weekly/), start it with
-  // `slack.app.client` (the bot token's Web API client, already pointed at
-  // SLACK_API_URL), `search` and `logger`, and register its stop function so
-  // SIGINT/SIGTERM end it before the app:
-  //   stoppers.push(() => weekly.stop());
-  // ──────────────────────────────────────────────────────────────────────────
+  if (weekly) {
+    // The weekly job makes its own Slack client: Bolt's retries for ~30 minutes and can post twice.
+    const job = startWeeklyJob({ config: weekly, search, token: config.botToken, apiUrl: config.apiUrl, logger });
+    stoppers.push(() => job.stop());
+    logger.info(`Direction of the week: ${weekly.channel}, "${weekly.cron}" in ${weekly.timeZone}`);
+  }
 }
 
 main().catch((error: unknown) => {

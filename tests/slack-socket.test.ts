@@ -137,4 +137,37 @@ describe("Socket Mode start-up and shutdown", () => {
       rmSync(cwd, { recursive: true, force: true });
     }
   });
+
+  it("npm start with DIRECTIONS_CHANNEL posts the direction of the week once, also across a restart", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "directions-weekly-"));
+    // Monday 00:00, the first instant of the ISO week: it has always passed, so start-up catches up at any time of day.
+    const env = { PATH: process.env.PATH ?? "", SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: h.fake.apiUrl, DIRECTIONS_CHANNEL: "C0WEEKLY", DIRECTIONS_CRON: "0 0 * * 1" };
+    const weeklyPosts = () => h.fake.callsTo("chat.postMessage").filter((call) => call.args.channel === "C0WEEKLY");
+    const runBot = async (until: () => Promise<unknown>) => {
+      const child = spawn(process.execPath, [join(import.meta.dirname, "..", "dist", "src", "main.js")], { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+      try {
+        await until();
+        child.kill("SIGTERM");
+        expect(await exited).toBe(0);
+        return stderr;
+      } finally {
+        if (child.exitCode === null) child.kill("SIGKILL");
+      }
+    };
+    try {
+      const connections = h.socket.connectionCount;
+      await runBot(() => h.fake.waitFor((call) => call.method === "chat.postMessage" && call.args.channel === "C0WEEKLY", 15_000));
+      expect(weeklyPosts()).toHaveLength(1);
+      expect(weeklyPosts()[0]!.args.metadata).toMatchObject({ event_type: "direction_of_week" });
+
+      const stderr = await runBot(() => h.socket.connected({ count: connections + 2, timeoutMs: 15_000 }).then(() => new Promise((resolve) => setTimeout(resolve, 500))));
+      expect(weeklyPosts()).toHaveLength(1);
+      expect(stderr).toContain("Direction of the week: C0WEEKLY");
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
 });

@@ -41,14 +41,7 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u20
 
 const wordSegmenter = new Intl.Segmenter("zh", { granularity: "word" });
 
-/** Adjacent character pairs: 标注太贵 → 标注, 注太, 太贵. */
-function bigramsOf(text: string): string[] {
-  const pairs: string[] = [];
-  for (let i = 0; i + 1 < text.length; i++) pairs.push(text.slice(i, i + 2));
-  return pairs;
-}
-
-type Token = { kind: "word" | "bigram"; term: string; latin: boolean; partOf?: string };
+type TermSink = (term: string, kind: "word" | "bigram", latin: boolean, partOf?: string) => void;
 
 /**
  * The word and bigram terms of normalized text, the same way for documents and
@@ -57,32 +50,34 @@ type Token = { kind: "word" | "bigram"; term: string; latin: boolean; partOf?: s
  * segmenter may cut 太贵了 as 太|贵了 in one text and 太|贵|了 in another);
  * long words also as their pairs.
  */
-function* wordsAndBigrams(normalized: string): Generator<Token> {
+function wordsAndBigrams(normalized: string, emit: TermSink): void {
   let singles = "";
   let previousWord = "";
-  function* endSingles(nextWord = ""): Generator<Token> {
-    if (singles) {
-      for (const pair of bigramsOf(previousWord.slice(-1) + singles + nextWord.slice(0, 1))) yield { kind: "bigram", term: pair, latin: false };
-    }
+  const pairs = (text: string, partOf?: string) => {
+    for (let i = 0; i + 1 < text.length; i++) emit(text.slice(i, i + 2), "bigram", false, partOf);
+  };
+  const endSingles = (nextWord = "") => {
+    if (singles) pairs(previousWord.slice(-1) + singles + nextWord.slice(0, 1));
     singles = "";
-  }
+  };
+  // One segmenter call per text: Intl.Segmenter is most of the cost of indexing, and each call has a fixed cost.
   for (const { segment, isWordLike } of wordSegmenter.segment(normalized)) {
     if (isWordLike && isCjk(segment[0]!) && !CHINESE_STOP_WORDS.has(segment)) {
       if (segment.length === 1) {
         singles += segment;
         continue;
       }
-      yield* endSingles(segment);
-      yield { kind: "word", term: segment, latin: false };
-      if (segment.length >= 3) for (const pair of bigramsOf(segment)) yield { kind: "bigram", term: pair, latin: false, partOf: segment };
+      endSingles(segment);
+      emit(segment, "word", false);
+      if (segment.length >= 3) pairs(segment, segment);
       previousWord = segment;
       continue;
     }
-    yield* endSingles();
+    endSingles();
     previousWord = "";
-    if (isWordLike && isWordChar(segment[0]) && segment.length >= 2 && !ENGLISH_STOP_WORDS.has(segment)) yield { kind: "word", term: segment, latin: true };
+    if (isWordLike && isWordChar(segment[0]) && segment.length >= 2 && !ENGLISH_STOP_WORDS.has(segment)) emit(segment, "word", true);
   }
-  yield* endSingles();
+  endSingles();
 }
 
 export class Analyzer {
@@ -93,7 +88,7 @@ export class Analyzer {
     const normalized = normalize(text);
     const concepts = this.glossary.find(normalized).map((match) => conceptTerm(match.groupId));
     const terms: string[] = [];
-    for (const token of wordsAndBigrams(normalized)) terms.push(token.term);
+    wordsAndBigrams(normalized, (term) => terms.push(term));
     return { concepts, terms };
   }
 
@@ -114,10 +109,10 @@ export class Analyzer {
       add({ term: conceptTerm(match.groupId), kind: "concept", latin: false });
       normalized = normalized.slice(0, match.start) + " ".repeat(match.end - match.start) + normalized.slice(match.end);
     }
-    for (const token of wordsAndBigrams(normalized)) {
-      const approximateConcept = token.latin ? this.glossary.approximate(token.term) : undefined;
-      add(approximateConcept ? { term: conceptTerm(approximateConcept), kind: "concept", latin: false } : token);
-    }
+    wordsAndBigrams(normalized, (term, kind, latin, partOf) => {
+      const approximateConcept = latin ? this.glossary.approximate(term) : undefined;
+      add(approximateConcept ? { term: conceptTerm(approximateConcept), kind: "concept", latin: false } : { term, kind, latin, ...(partOf && { partOf }) });
+    });
     return [...terms.values()];
   }
 }

@@ -22,6 +22,8 @@ const TERM_WEIGHT: Record<TermKind, number> = { concept: 2, word: 1, bigram: 0.5
  * one common word with it.
  */
 const MIN_COVERAGE = 0.5;
+/** A word in more than this share of all passages is too common to tell them apart. */
+const COMMON_TERM_SHARE = 0.2;
 /** Hits far below the best one are noise next to it. */
 const MIN_SHARE_OF_BEST_SCORE = 0.2;
 const DEFAULT_LIMIT = 5;
@@ -51,7 +53,6 @@ function termOfKey(key: string): string {
   return term;
 }
 
-const indexText = (terms: readonly string[]) => terms.map(indexKey).join(" ");
 
 /**
  * Bilingual search over the passages of the corpus. Build once at start-up
@@ -63,6 +64,8 @@ export class DirectionsSearch {
   private readonly index: MiniSearch<IndexedPassage>;
   private readonly passages = new Map<string, Passage>();
   private readonly passagesByDirection = new Map<string, Passage[]>();
+  /** In how many passages each index term occurs. */
+  private readonly documentFrequency = new Map<string, number>();
 
   constructor(readonly corpus: Corpus) {
     this.glossary = new Glossary(corpus.directions);
@@ -77,7 +80,9 @@ export class DirectionsSearch {
     this.index.addAll(
       corpus.passages.map((passage) => {
         const terms = this.analyzer.document(passage.text);
-        return { id: passage.id, concepts: terms.concepts.join(" "), terms: indexText(terms.terms) };
+        const keys = terms.terms.map(indexKey);
+        for (const key of new Set(keys)) this.documentFrequency.set(key, (this.documentFrequency.get(key) ?? 0) + 1);
+        return { id: passage.id, concepts: terms.concepts.join(" "), terms: keys.join(" ") };
       }),
     );
     for (const direction of corpus.directions) this.passagesByDirection.set(direction.id, []);
@@ -93,7 +98,7 @@ export class DirectionsSearch {
    * same answer. Nothing relevant → [].
    */
   search(query: string, { limit = DEFAULT_LIMIT, offset = 0 }: SearchOptions = {}): Hit[] {
-    const queryTerms = this.analyzer.query(query);
+    const queryTerms = this.withoutCommonTerms(this.analyzer.query(query));
     if (queryTerms.length === 0) return [];
     const byKey = new Map(queryTerms.map((term) => [indexKey(term.term), term]));
     const isLatin = (key: string) => byKey.get(key)?.latin === true;
@@ -102,25 +107,49 @@ export class DirectionsSearch {
       prefix: (key) => isLatin(key) && key.length >= 4,
       boostTerm: (key) => TERM_WEIGHT[byKey.get(key)!.kind],
     });
-    const relevant = results.filter((result) => {
-      const matched = new Set(result.queryTerms.map((key) => byKey.get(key)!.term));
-      return queryTerms.some((term) => term.kind === "concept" && matched.has(term.term)) || coverage(queryTerms, matched) > MIN_COVERAGE;
-    });
+    // Whether a result is relevant depends only on which query terms it matched: decide once per combination.
+    const relevance = new Map<string, boolean>();
+    const isRelevant = (keys: string[]) => {
+      const signature = keys.join(" ");
+      let relevant = relevance.get(signature);
+      if (relevant === undefined) {
+        const matched = new Set(keys.map((key) => byKey.get(key)!.term));
+        relevant = queryTerms.some((term) => term.kind === "concept" && matched.has(term.term)) || coverage(queryTerms, matched) > MIN_COVERAGE;
+        relevance.set(signature, relevant);
+      }
+      return relevant;
+    };
     // Results come best first; bucket them by how many better passages of the same answer came before.
-    const bestScore = relevant[0]?.score ?? 0;
+    let bestScore: number | undefined;
     const answerRanks = new Map<string, number>();
-    const rounds: Array<Array<{ result: SearchResult; passage: Passage }>> = [];
-    for (const result of relevant) {
+    const rounds: Array<Array<{ result: SearchResult; passage: Passage }>> = [[]];
+    for (const result of results) {
+      if (!isRelevant(result.queryTerms)) continue;
+      bestScore ??= result.score;
       if (result.score < MIN_SHARE_OF_BEST_SCORE * bestScore) break;
       const passage = this.passages.get(result.id as string)!;
       const rank = answerRanks.get(passage.answerId) ?? 0;
       answerRanks.set(passage.answerId, rank + 1);
       (rounds[rank] ??= []).push({ result, passage });
+      if (rounds[0]!.length >= offset + limit) break; // nothing later can come before these
     }
     return rounds
       .flat()
       .slice(offset, offset + limit)
       .map(({ result, passage }) => this.hit(passage, result));
+  }
+
+  /**
+   * A query without the words most passages contain (深度学习 in a corpus about
+   * deep learning): they say nothing about which passage is meant, and their
+   * long posting lists are what makes a query slow on a large corpus. A query
+   * made only of such words keeps them.
+   */
+  private withoutCommonTerms(terms: QueryTerm[]): QueryTerm[] {
+    const limit = COMMON_TERM_SHARE * this.corpus.passages.length;
+    const common = (term: QueryTerm) => term.kind !== "concept" && (this.documentFrequency.get(indexKey(term.term)) ?? 0) > limit;
+    const specific = terms.filter((term) => !common(term));
+    return specific.length > 0 ? specific : terms;
   }
 
   /** The best passages of one direction, one per author, most on-topic first, with the direction's terms highlighted. */
@@ -174,7 +203,7 @@ export class DirectionsSearch {
     return this.glossary
       .find(normalized.text)
       .filter((match) => groups.has(match.groupId))
-      .map((match) => ({ start: normalized.offsets[match.start]!, end: normalized.offsets[match.end]! }));
+      .map((match) => ({ start: normalized.originalIndex(match.start), end: normalized.originalIndex(match.end) }));
   }
 }
 
@@ -204,7 +233,7 @@ function wordSpans(normalized: NormalizedText, terms: readonly string[]): Span[]
     for (let i = normalized.text.indexOf(term); i >= 0; i = normalized.text.indexOf(term, i + term.length)) {
       const end = i + term.length;
       if (latin && (isWordChar(normalized.text[i - 1]) || isWordChar(normalized.text[end]))) continue;
-      spans.push({ start: normalized.offsets[i]!, end: normalized.offsets[end]! });
+      spans.push({ start: normalized.originalIndex(i), end: normalized.originalIndex(end) });
     }
   }
   return spans;

@@ -74,7 +74,7 @@ export class Glossary {
     while (i < text.length) {
       // Most positions start no term: check the first character before the full walk.
       const mayStart = this.root.children.has(text[i]!) && !(isWordChar(text[i]) && isWordChar(text[i - 1]));
-      const match = mayStart ? this.longestAt(text, i) : undefined;
+      const match = mayStart ? this.longestAt(this.root, text, i, i) : undefined;
       if (match) {
         matches.push(match);
         i = match.end;
@@ -85,27 +85,22 @@ export class Glossary {
     return matches;
   }
 
-  private longestAt(text: string, start: number): ConceptMatch | undefined {
+  /** The longest term that continues from `node` at `i` (a method, not a closure: it runs for most characters of the corpus). */
+  private longestAt(node: TrieNode, text: string, start: number, i: number): ConceptMatch | undefined {
     let best: ConceptMatch | undefined;
-    const visit = (node: TrieNode, i: number): void => {
-      if (node.groupId !== undefined) {
-        let end = i;
-        if (node.takesSuffix) while (/[a-z]/.test(text[end] ?? "")) end++;
-        const cutsWord = isWordChar(text[end - 1]) && isWordChar(text[end]);
-        if (!cutsWord && (!best || end > best.end)) best = { groupId: node.groupId, start, end };
-      }
-      const separator = node.children.get(SEPARATOR);
-      if (separator) {
-        let j = i;
-        while (isSeparatorChar(text[j])) j++;
-        visit(separator, j);
-      }
-      const char = text[i];
-      const next = char === undefined ? undefined : node.children.get(char);
-      if (next) visit(next, i + 1);
-    };
-    visit(this.root, start);
-    return best;
+    if (node.groupId !== undefined) {
+      let end = i;
+      if (node.takesSuffix) while (isLetter(text.charCodeAt(end))) end++;
+      if (!(isWordChar(text[end - 1]) && isWordChar(text[end]))) best = { groupId: node.groupId, start, end };
+    }
+    const separator = node.children.get(SEPARATOR);
+    if (separator) {
+      let j = i;
+      while (isSeparatorChar(text[j])) j++;
+      best = longer(best, this.longestAt(separator, text, start, j));
+    }
+    const next = i < text.length ? node.children.get(text[i]!) : undefined;
+    return next ? longer(best, this.longestAt(next, text, start, i + 1)) : best;
   }
 
   /**
@@ -134,6 +129,9 @@ function stemDistance(word: string, term: string, max: number): number {
   }
   return best;
 }
+
+const isLetter = (code: number) => code >= 97 && code <= 122; // a-z, after normalization
+const longer = (a: ConceptMatch | undefined, b: ConceptMatch | undefined) => (!a || (b && b.end > a.end) ? b : a);
 
 /** Optimal-string-alignment distance (a swap of two letters is one edit), cut off above `max`. */
 function editDistance(a: string, b: string, max: number): number {

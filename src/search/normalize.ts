@@ -8,24 +8,31 @@
  */
 export interface NormalizedText {
   text: string;
-  /** `offsets[i]` is the index in the original text of normalized char `i`; one extra entry for the end. */
-  offsets: number[];
+  /** The index in the original text of normalized char `i` (`i` may be `text.length`, the end). */
+  originalIndex(i: number): number;
 }
 
+/**
+ * ASCII, CJK punctuation, ideographs and full-width forms normalize one UTF-16
+ * unit to one: text made only of them (nearly all of the corpus) needs no
+ * offset table, which spares a query most of its allocations.
+ */
+const ONE_TO_ONE = /^[\u0000-\u007f\u3000-\u303f\u3400-\u9fff\uff01-\uff5e]*$/;
+const identity = (i: number) => i;
+
 export function normalizeWithOffsets(original: string): NormalizedText {
+  if (ONE_TO_ONE.test(original)) return { text: normalize(original), originalIndex: identity };
   let text = "";
   const offsets: number[] = [];
   let i = 0;
   for (const char of original) {
-    const code = char.charCodeAt(0);
-    // ASCII and CJK ideographs are already NFKC: skip the costly call for them.
-    const normalized = code < 0x80 ? char.toLowerCase() : code >= 0x4e00 && code <= 0x9fff ? char : char.normalize("NFKC").toLowerCase();
+    const normalized = char.normalize("NFKC").toLowerCase();
     text += normalized;
     for (let k = 0; k < normalized.length; k++) offsets.push(i);
     i += char.length;
   }
   offsets.push(i);
-  return { text, offsets };
+  return { text, originalIndex: (index) => offsets[index]! };
 }
 
 export function normalize(text: string): string {

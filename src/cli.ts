@@ -114,7 +114,6 @@ async function main(argv: string[]): Promise<number> {
       case "list":
         return listCommand(args);
       case "post-weekly":
-        loadDotenv({ quiet: true }); // the same settings as the running bot
         return await postWeeklyCommand(args);
       case "help":
       case "--help":
@@ -137,4 +136,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Output piped into `head` may close early: that is the reader's choice, not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(process.exitCode ?? 0);
+});
+loadDotenv({ quiet: true }); // the same settings as the running bot (real environment variables win)
 process.exitCode = await main(process.argv.slice(2));

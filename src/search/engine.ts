@@ -30,11 +30,12 @@ const DEFAULT_LIMIT = 5;
 
 /**
  * MiniSearch's radix tree finds a child by scanning a node's keys one by one,
- * so the thousands of Chinese characters that start Chinese terms made every
- * insert scan thousands of keys (a 100,000-passage index took 35 s to build).
- * Chinese terms are therefore keyed by their UTF-16 code units in hex, an
- * alphabet of 16, after a mark that keeps them apart from English words.
- * Only the index sees these keys.
+ * and Chinese terms start with thousands of different characters, so every
+ * insert scanned thousands of keys (measured on this project's machine:
+ * 100,000 documents of 30 two-character terms took 35 s to index with raw
+ * keys, 8 s with hex keys). Chinese terms are therefore keyed by their UTF-16
+ * code units in hex, an alphabet of 16, after a mark that keeps them apart
+ * from English words. Only the index sees these keys.
  */
 const CJK_KEY_MARK = "~";
 const HEX_PER_CHAR = 4;

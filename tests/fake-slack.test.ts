@@ -166,14 +166,9 @@ describe("real Bolt app in Socket Mode against the local server", () => {
     cleanups.push(() => socket.close());
   });
 
-  async function startApp(app: App): Promise<void> {
-    await app.start();
-    cleanups.push(() => app.stop());
-    await socket.connected();
-  }
-
-  it("delivers a slash command envelope and returns the ack's payload", async () => {
-    const app = new App({
+  /** A Bolt app in Socket Mode whose Web API and apps.connections.open calls go to the fake. */
+  function socketModeApp(): App {
+    return new App({
       token: "xoxb-test",
       appToken: "xapp-test",
       socketMode: true,
@@ -181,6 +176,16 @@ describe("real Bolt app in Socket Mode against the local server", () => {
       installerOptions: { clientOptions: { slackApiUrl: fake.apiUrl } },
       logLevel: LogLevel.ERROR,
     });
+  }
+
+  async function startApp(app: App): Promise<void> {
+    await app.start();
+    cleanups.push(() => app.stop());
+    await socket.connected();
+  }
+
+  it("delivers a slash command envelope and returns the ack's payload", async () => {
+    const app = socketModeApp();
     app.command("/directions", async ({ ack }) => ack("pong"));
     await startApp(app);
 
@@ -191,14 +196,7 @@ describe("real Bolt app in Socket Mode against the local server", () => {
   });
 
   it("delivers an Events API envelope; the handler posts through the fake", async () => {
-    const app = new App({
-      token: "xoxb-test",
-      appToken: "xapp-test",
-      socketMode: true,
-      clientOptions: { slackApiUrl: fake.apiUrl },
-      installerOptions: { clientOptions: { slackApiUrl: fake.apiUrl } },
-      logLevel: LogLevel.ERROR,
-    });
+    const app = socketModeApp();
     const seen: string[] = [];
     app.event("app_mention", async ({ event, say }) => {
       await say({ text: `hello <@${event.user}>`, thread_ts: event.ts });

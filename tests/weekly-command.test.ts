@@ -1,26 +1,18 @@
 import { existsSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadCorpus } from "../src/corpus/load.js";
 import { DirectionsSearch } from "../src/search/engine.js";
 import { postWeeklyCommand, type PostWeeklyIo } from "../src/weekly/command.js";
 import { checkPostLimits, type WeeklyPost } from "../src/weekly/post.js";
 import { createWeeklyClient, WeeklyPublisher } from "../src/weekly/publisher.js";
-import { startFakeSlack, type FakeSlack } from "./support/fake-slack.js";
-import { fakeSearch, memoryLogger, noWait, smallCorpus, tempDir } from "./support/weekly-fixtures.js";
+import type { FakeSlack } from "./support/fake-slack.js";
+import { eachTestWithSlackAndState, fakeSearch, memoryLogger, noWait, smallCorpus, type TempDir } from "./support/weekly-fixtures.js";
 
 const CHANNEL = "C0WEEKLY1";
 
 let slack: FakeSlack;
-let tmp: ReturnType<typeof tempDir>;
-
-beforeEach(async () => {
-  slack = await startFakeSlack();
-  tmp = tempDir();
-});
-afterEach(async () => {
-  await slack.close();
-  tmp.cleanup();
-});
+let tmp: TempDir;
+eachTestWithSlackAndState((s, t) => ([slack, tmp] = [s, t]));
 
 /** Runs the command like the CLI would, capturing what the admin sees. */
 async function run(args: string[], env: Record<string, string | undefined> = {}, io: PostWeeklyIo = {}) {
@@ -129,15 +121,13 @@ describe("directions post-weekly", () => {
     const { code, stderr } = await run([]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/NOT posted/);
-    slack = await startFakeSlack(); // for afterEach
   });
 });
 
 describe("with the real corpus and search engine", () => {
   const search = new DirectionsSearch(loadCorpus());
-
-  it("goes through every direction of the corpus once, each post valid, before repeating", async () => {
-    const publisher = new WeeklyPublisher({
+  const realPublisher = () =>
+    new WeeklyPublisher({
       client: createWeeklyClient("xoxb-test", { apiUrl: slack.apiUrl }),
       channel: CHANNEL,
       timeZone: "UTC",
@@ -146,6 +136,9 @@ describe("with the real corpus and search engine", () => {
       logger: memoryLogger(),
       sleep: noWait,
     });
+
+  it("goes through every direction of the corpus once, each post valid, before repeating", async () => {
+    const publisher = realPublisher();
     const ids = search.corpus.directions.map((d) => d.id);
     const posted: string[] = [];
     for (let i = 0; i <= ids.length; i++) {
@@ -164,15 +157,7 @@ describe("with the real corpus and search engine", () => {
   });
 
   it("posts the first direction of the corpus to the fake Slack within limits", async () => {
-    const publisher = new WeeklyPublisher({
-      client: createWeeklyClient("xoxb-test", { apiUrl: slack.apiUrl }),
-      channel: CHANNEL,
-      timeZone: "UTC",
-      statePath: tmp.statePath,
-      search,
-      logger: memoryLogger(),
-      sleep: noWait,
-    });
+    const publisher = realPublisher();
     const outcome = await publisher.publish("2026-W10");
     expect(outcome).toMatchObject({ status: "posted", direction: search.corpus.directions[0]!.id });
     const call = slack.callsTo("chat.postMessage")[0]!;

@@ -2,11 +2,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createWeeklyClient, WeeklyPublisher, type PublishOutcome } from "../src/weekly/publisher.js";
 import type { WeeklyState } from "../src/weekly/state.js";
-import { FAKE_BOT_ID, FAKE_BOT_USER_ID, startFakeSlack, type FakeSlack } from "./support/fake-slack.js";
-import { fakeSearch, memoryLogger, noWait, smallCorpus, tempDir } from "./support/weekly-fixtures.js";
+import { FAKE_BOT_ID, FAKE_BOT_USER_ID, type FakeSlack } from "./support/fake-slack.js";
+import { eachTestWithSlackAndState, fakeSearch, memoryLogger, noWait, smallCorpus, type TempDir } from "./support/weekly-fixtures.js";
 
 const CHANNEL = "C0WEEKLY1";
 const WEEK = "2026-W10"; // Monday 2 March 2026 (UTC)
@@ -14,16 +14,8 @@ const WEEK = "2026-W10"; // Monday 2 March 2026 (UTC)
 const TS_IN_WEEK = "1772449200.000100";
 
 let slack: FakeSlack;
-let tmp: ReturnType<typeof tempDir>;
-
-beforeEach(async () => {
-  slack = await startFakeSlack();
-  tmp = tempDir();
-});
-afterEach(async () => {
-  await slack.close();
-  tmp.cleanup();
-});
+let tmp: TempDir;
+eachTestWithSlackAndState((s, t) => ([slack, tmp] = [s, t]));
 
 function publisher(options: { apiUrl?: string; logger?: ReturnType<typeof memoryLogger>; sleep?: (ms: number) => Promise<void> } = {}) {
   const logger = options.logger ?? memoryLogger();

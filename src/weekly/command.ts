@@ -18,7 +18,7 @@ import {
   type WeeklySearch,
 } from "./publisher.js";
 import { readWeeklySettings } from "./config.js";
-import { StateFile } from "./state.js";
+import { delay, StateFile } from "./state.js";
 import { isoWeekOf, isoWeekOfDate, parseCalendarDate } from "./week.js";
 
 export const POST_WEEKLY_USAGE = `Usage: directions post-weekly [--dry-run] [--date YYYY-MM-DD]
@@ -143,7 +143,7 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo = {}): 
       err("directions post-weekly: the corpus has no directions (corpus/directions.yaml).");
       return 1;
     }
-    const post = composePost(search, week, choice, undefined);
+    const post = composePost(search, week, choice);
     out(`Week ${week} (${settings.timeZone}), channel ${settings.channel ?? "(DIRECTIONS_CHANNEL not set)"}.`);
     if (plan.posted) {
       out(`Already posted this week (${plan.posted.direction}, ts ${plan.posted.ts}): a real run would post nothing. That post reads:`);
@@ -194,7 +194,7 @@ async function waitForOtherRun(
   out: (line: string) => void,
   err: (line: string) => void,
 ): Promise<number> {
-  const wait = sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const wait = sleep ?? delay;
   for (let poll = 0; poll < OTHER_RUN_POLLS; poll++) {
     await wait(OTHER_RUN_POLL_MS);
     const { state: current } = await state.peek();

@@ -10,7 +10,7 @@
  */
 import type { Direction } from "../corpus/types.js";
 import type { Hit } from "../search/types.js";
-import { escapeSlackText } from "../slack/text.js";
+import { decodeSlackEntities, escapeSlackText } from "../slack/text.js";
 
 /** `metadata.event_type` of our posts; the history check looks for it. */
 export const WEEKLY_EVENT_TYPE = "direction_of_week";
@@ -72,10 +72,13 @@ const CAP = {
   maxPapers: 8,
   question: 600,
   fallbackSummary: 300,
+  arxivQuery: 100,
+  keyword: 60,
 };
 
 const MIN_EXCERPTS = 2;
-const MAX_EXCERPTS = 3;
+/** Excerpts the post quotes at most; also how many the publisher asks the search for. */
+export const MAX_EXCERPTS = 3;
 const DEFAULT_QUESTION = "Which of these ideas could we try in our own work, and what would it take?";
 
 /** Shortens to at most `max` characters (code points, so no half surrogate pair), ending with `…`. */
@@ -163,7 +166,7 @@ export function buildWeeklyPost(input: WeeklyPostInput): WeeklyPost {
     // Many directions have no curated papers yet: point to a search rather than drop the section.
     const query = oneLine(direction.name.en);
     const url = `https://arxiv.org/search/?query=${encodeURIComponent(query)}&searchtype=all`;
-    papers.push(`None picked yet: ${slackLink(url, `search arXiv for “${truncate(query, 100)}”`)}`);
+    papers.push(`None picked yet: ${slackLink(url, `search arXiv for “${truncate(query, CAP.arxivQuery)}”`)}`);
   }
   blocks.push({ type: "divider" });
   blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Papers to read*\n${papers.join("\n")}` } });
@@ -172,7 +175,7 @@ export function buildWeeklyPost(input: WeeklyPostInput): WeeklyPost {
   blocks.push({ type: "divider" });
   blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Question to discuss*\n${question}` } });
 
-  const keyword = escapeSlackText(truncate(oneLine(keywordFor(direction)), 60));
+  const keyword = escapeSlackText(truncate(oneLine(keywordFor(direction)), CAP.keyword));
   blocks.push({
     type: "context",
     elements: [
@@ -220,12 +223,11 @@ export function checkPostLimits(post: WeeklyPost): string[] {
 
 /** Slack mrkdwn to terminal text: links as `label (url)`, bold headings plain, entities decoded. */
 export function mrkdwnToPlain(text: string): string {
-  return text
-    .replace(/^\*([^*\n]+)\*$/gm, "$1")
-    .replace(/<([^|>]+)\|([^>]+)>/g, (_, url: string, label: string) => `${label} (${url.replace(/%7C/g, "|")})`)
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
+  return decodeSlackEntities(
+    text
+      .replace(/^\*([^*\n]+)\*$/gm, "$1")
+      .replace(/<([^|>]+)\|([^>]+)>/g, (_, url: string, label: string) => `${label} (${url.replace(/%7C/g, "|")})`),
+  );
 }
 
 /** The post as a person would read it, for `post-weekly --dry-run`. */

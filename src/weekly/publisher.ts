@@ -24,11 +24,11 @@ import os from "node:os";
 import { webApi } from "@slack/bolt";
 import type { DirectionsSearch } from "../search/engine.js";
 import type { WeeklyLogger } from "./logger.js";
-import { buildWeeklyPost, checkPostLimits, hasFewExcerpts, WEEKLY_EVENT_TYPE, type WeeklyPost } from "./post.js";
+import { buildWeeklyPost, checkPostLimits, hasFewExcerpts, MAX_EXCERPTS, WEEKLY_EVENT_TYPE, type WeeklyPost } from "./post.js";
 import { nextDirection } from "./rotation.js";
 import { classifySlackError, type SlackFailure } from "./slack-errors.js";
-import { beginRun, claimIsLive, endRun, StateFile, type Claim, type PostRecord, type WeeklyState } from "./state.js";
-import { weekStart } from "./week.js";
+import { beginRun, claimIsLive, delay, endRun, StateFile, type Claim, type PostRecord, type WeeklyState } from "./state.js";
+import { DAY_MS, weekStart } from "./week.js";
 
 /** What the weekly job uses of the search engine. */
 export type WeeklySearch = Pick<DirectionsSearch, "directionExcerpts" | "corpus">;
@@ -96,7 +96,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 /** History pages (of 200 messages) searched for our post: a week of a busy channel. */
 const MAX_HISTORY_PAGES = 5;
-const DAY_MS = 86_400_000;
 
 export interface WeeklyPublisherOptions {
   /** From `createWeeklyClient`. */
@@ -148,7 +147,7 @@ export function composePost(search: WeeklySearch, week: string, choice: Choice, 
   if (!direction) return undefined;
   return buildWeeklyPost({
     direction,
-    excerpts: search.directionExcerpts(direction.id, 3),
+    excerpts: search.directionExcerpts(direction.id, MAX_EXCERPTS),
     week,
     cycle: choice.cycle,
     ...(command ? { command } : {}),
@@ -177,7 +176,7 @@ export class WeeklyPublisher {
     this.search = options.search;
     this.logger = options.logger;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? delay;
     this.command = options.command;
     this.now = options.now ?? Date.now;
     this.state = new StateFile(options.statePath, { logger: options.logger });
@@ -279,11 +278,12 @@ export class WeeklyPublisher {
       try {
         const found = await this.findOwnPost(week);
         if (found) {
-          await this.record(week, { direction: found.direction ?? choice.direction, cycle: choice.cycle }, found.ts, runId, true);
+          const direction = found.direction ?? choice.direction;
+          await this.record(week, { direction, cycle: choice.cycle }, found.ts, runId, true);
           this.logger.info(
             `Direction of the week ${week}: found our post in channel ${this.channel} (ts ${found.ts}); recorded it instead of posting again.`,
           );
-          return { status: "found-in-channel", week, direction: found.direction ?? choice.direction, ts: found.ts };
+          return { status: "found-in-channel", week, direction, ts: found.ts };
         }
         // 2. Post it.
         const answer = await this.client.chat.postMessage({

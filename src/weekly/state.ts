@@ -339,11 +339,18 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-function delay(ms: number): Promise<void> {
+/** A wait on the global `setTimeout`, so tests' fake timers govern it; also the default wait of the publisher and post-weekly. */
+export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-const isString = (value: unknown): value is string => typeof value === "string" && value.length > 0;
+/** Whether each of `fields` of `record` is a non-empty string. */
+function hasTextFields<T>(record: Partial<T>, fields: readonly (keyof T & string)[]): boolean {
+  return fields.every((field) => {
+    const value: unknown = record[field];
+    return typeof value === "string" && value.length > 0;
+  });
+}
 
 /** Why `data` is not a state we wrote, or undefined when it is. */
 function validateState(data: unknown): string | undefined {
@@ -353,15 +360,7 @@ function validateState(data: unknown): string | undefined {
   if (!Array.isArray(state.posts)) return '"posts" is not a list';
   for (const [i, post] of state.posts.entries()) {
     const p = post as Partial<PostRecord> | null;
-    if (
-      !p ||
-      !isString(p.week) ||
-      !isString(p.direction) ||
-      !isString(p.channel) ||
-      !isString(p.ts) ||
-      !Number.isInteger(p.cycle) ||
-      (p.cycle as number) < 1
-    ) {
+    if (!p || !hasTextFields(p, ["week", "direction", "channel", "ts"]) || !Number.isInteger(p.cycle) || (p.cycle as number) < 1) {
       return `posts[${i}] lacks week, direction, cycle, channel or ts`;
     }
   }
@@ -369,7 +368,7 @@ function validateState(data: unknown): string | undefined {
   if (!Array.isArray(state.claims)) return '"claims" is not a list';
   for (const [i, claim] of state.claims.entries()) {
     const c = claim as Partial<Claim> | null;
-    if (!c || !isString(c.week) || !isString(c.direction) || !isString(c.runId) || !isString(c.leaseUntil)) {
+    if (!c || !hasTextFields(c, ["week", "direction", "runId", "leaseUntil"])) {
       return `claims[${i}] is malformed`;
     }
   }

@@ -17,7 +17,7 @@ export interface LocalDateTime {
   second: number;
 }
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 const WEEK_RE = /^(\d{4})-W(\d{2})$/;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

@@ -5,10 +5,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import type { Corpus, Direction, Passage } from "../../src/corpus/types.js";
 import type { Hit } from "../../src/search/types.js";
 import type { WeeklyLogger } from "../../src/weekly/logger.js";
 import type { WeeklySearch } from "../../src/weekly/publisher.js";
+import { startFakeSlack, type FakeSlack } from "./fake-slack.js";
 
 export function direction(id: string, extra: Partial<Direction> = {}): Direction {
   return {
@@ -89,10 +91,36 @@ export function memoryLogger(): WeeklyLogger & { lines: string[]; errors: string
   };
 }
 
+export interface TempDir {
+  dir: string;
+  /** Inside a `data` folder that does not exist yet, as on a first run. */
+  statePath: string;
+  cleanup: () => void;
+}
+
 /** A fresh temporary folder, removed by the returned cleanup. */
-export function tempDir(): { dir: string; statePath: string; cleanup: () => void } {
+export function tempDir(): TempDir {
   const dir = mkdtempSync(path.join(tmpdir(), "directions-weekly-"));
   return { dir, statePath: path.join(dir, "data", "state.json"), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Gives each test of the calling file its own fake Slack and temporary state
+ * folder: `use` receives them before the test; afterwards the server is closed
+ * (harmless when the test already closed it) and the folder removed.
+ */
+export function eachTestWithSlackAndState(use: (slack: FakeSlack, tmp: TempDir) => void): void {
+  let slack: FakeSlack;
+  let tmp: TempDir;
+  beforeEach(async () => {
+    slack = await startFakeSlack();
+    tmp = tempDir();
+    use(slack, tmp);
+  });
+  afterEach(async () => {
+    await slack.close();
+    tmp.cleanup();
+  });
 }
 
 /** Resolves at once: retries in tests do not wait on the wall clock. */

@@ -69,6 +69,15 @@ describe("the weekly post", () => {
     expect(post.blocks.filter((b) => b.type === "section" && b.text.text.startsWith("> ")).length).toBe(3);
   });
 
+  it("keeps a header of emoji (two UTF-16 units each) within Slack's 150 characters", () => {
+    const emoji = direction("emoji", { name: { en: "🧠".repeat(200), zh: "名" } });
+    const post = buildWeeklyPost({ direction: emoji, excerpts: [], week: "2026-W10", cycle: 1 });
+    const header = post.blocks[0]!;
+    expect(header.type === "header" && header.text.text.length).toBeLessThanOrEqual(150);
+    expect(header.type === "header" && header.text.text).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+    expect(checkPostLimits(post)).toEqual([]);
+  });
+
   it("reads well as plain text for --dry-run", () => {
     const corpus = corpusOf([direction("a")]);
     const post = buildWeeklyPost({ direction: corpus.directions[0]!, excerpts: fakeSearch(corpus).directionExcerpts("a", 3), week: "2026-W10", cycle: 1 });

@@ -10,7 +10,7 @@
  */
 import type { Direction } from "../corpus/types.js";
 import type { Hit } from "../search/types.js";
-import { decodeSlackEntities, escapeSlackText } from "../slack/text.js";
+import { decodeSlackEntities, escapeSlackText, truncate } from "../slack/text.js";
 
 /** `metadata.event_type` of our posts; the history check looks for it. */
 export const WEEKLY_EVENT_TYPE = "direction_of_week";
@@ -80,16 +80,6 @@ const MIN_EXCERPTS = 2;
 /** Excerpts the post quotes at most; also how many the publisher asks the search for. */
 export const MAX_EXCERPTS = 3;
 const DEFAULT_QUESTION = "Which of these ideas could we try in our own work, and what would it take?";
-
-/** Shortens to at most `max` characters (code points, so no half surrogate pair), ending with `…`. */
-export function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  return `${chars
-    .slice(0, max - 1)
-    .join("")
-    .trimEnd()}…`;
-}
 
 /** One line: collapses newlines and runs of spaces. */
 function oneLine(text: string): string {

@@ -54,7 +54,6 @@ function termOfKey(key: string): string {
   return term;
 }
 
-
 /**
  * Bilingual search over the passages of the corpus. Build once at start-up
  * (all indexing happens in the constructor); queries do no I/O.

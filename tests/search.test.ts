@@ -37,6 +37,12 @@ describe("searching across English and Chinese", () => {
     expect(search.search("联邦学习").map((hit) => hit.passageId).sort()).toEqual(hits.map((hit) => hit.passageId).sort());
   });
 
+  it("scores a query that names a concept in both languages like one that names it once", () => {
+    const scores = (query: string) => search.search(query).map((hit) => [hit.passageId, hit.score]);
+    expect(scores("distillation 蒸馏")).toEqual(scores("蒸馏"));
+    expect(scores("catastrophic forgetting 灾难性遗忘")).toEqual(scores("灾难性遗忘"));
+  });
+
   it("answers questions as well as keywords, in both languages", () => {
     expect(search.search("how do I avoid catastrophic forgetting when training on new data?")[0]?.author).toBe("青春没有终点");
     expect(search.search("数据标注太贵怎么办?")[0]?.author).toBe("凯恩博");

@@ -35,8 +35,8 @@ const CONCEPT_MARK = "§";
 export const conceptTerm = (groupId: string) => CONCEPT_MARK + groupId;
 export const conceptOf = (term: string) => (term.startsWith(CONCEPT_MARK) ? term.slice(CONCEPT_MARK.length) : undefined);
 
-/** Queries longer than this are cut: no real question needs more, and it bounds query time. */
-const MAX_QUERY_CHARS = 500;
+/** Queries longer than this are cut (and the Slack reply says so): no real question needs more, and it bounds query time. */
+export const MAX_QUERY_CHARS = 500;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
 
 const wordSegmenter = new Intl.Segmenter("zh", { granularity: "word" });

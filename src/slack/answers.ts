@@ -16,7 +16,8 @@ import {
   quoteQuery,
   clampMessage,
 } from "./blocks.js";
-import { MAX_QUERY_CHARS, parseRequest } from "./requests.js";
+import { MAX_QUERY_CHARS } from "../search/analyze.js";
+import { parseRequest } from "./requests.js";
 
 /** The part of `DirectionsSearch` the Slack app uses. */
 export interface SearchLike {

@@ -1,7 +1,5 @@
+import { MAX_QUERY_CHARS } from "../search/analyze.js";
 import { cutAt, normalizeIncomingText } from "./text.js";
-
-/** Longest query we search (and echo); longer ones are cut here and the reply says so. */
-export const MAX_QUERY_CHARS = 500;
 
 export type Request =
   | { kind: "help" }

@@ -126,19 +126,19 @@ type ClaimResult =
   | { kind: "claimed"; choice: Choice; resumed?: Claim }
   | { kind: "no-directions" };
 
-/** The state's view of a week: posted, or which direction it would get. */
-export function planWeek(state: WeeklyState, week: string, search: WeeklySearch): { posted?: PostRecord; choice?: Choice } {
+/** The state's view of a week: posted, or which direction it would get (and an earlier run's claim on it). */
+export function planWeek(state: WeeklyState, week: string, search: WeeklySearch): { posted?: PostRecord; earlier?: Claim; choice?: Choice } {
   const posted = state.posts.find((p) => p.week === week);
   if (posted) return { posted };
-  const directions = search.corpus.directions;
-  if (directions.length === 0) return {};
-  // A run that claimed this week and died keeps its direction: it may be in the channel already.
   const earlier = state.claims.find((c) => c.week === week);
+  const directions = search.corpus.directions;
+  if (directions.length === 0) return { ...(earlier && { earlier }) };
+  // A run that claimed this week and died keeps its direction: it may be in the channel already.
   if (earlier && directions.some((d) => d.id === earlier.direction)) {
-    return { choice: { direction: earlier.direction, cycle: earlier.cycle } };
+    return { earlier, choice: { direction: earlier.direction, cycle: earlier.cycle } };
   }
   const next = nextDirection(directions, state.posts);
-  return { choice: { direction: next.direction.id, cycle: next.cycle } };
+  return { ...(earlier && { earlier }), choice: { direction: next.direction.id, cycle: next.cycle } };
 }
 
 /** The message for a direction and week (undefined when the direction is not in the corpus). */
@@ -232,9 +232,8 @@ export class WeeklyPublisher {
 
   private claim(week: string, runId: string): Promise<ClaimResult> {
     return this.state.update<ClaimResult>((state) => {
-      const { posted, choice } = planWeek(state, week, this.search);
+      const { posted, earlier, choice } = planWeek(state, week, this.search);
       if (posted) return { write: false, result: { kind: "done", post: posted } };
-      const earlier = state.claims.find((c) => c.week === week);
       if (earlier && claimIsLive(earlier)) return { write: false, result: { kind: "busy", claim: earlier } };
       if (!choice) return { write: false, result: { kind: "no-directions" } };
       const now = Date.now();

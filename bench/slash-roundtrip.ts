@@ -115,6 +115,7 @@ async function main(): Promise<void> {
   const timed: SearchLike = {
     corpus: search.corpus,
     passageCount: (id) => search.passageCount(id),
+    mostDiscussed: (count) => search.mostDiscussed(count),
     search: (query, options) => {
       const t = performance.now();
       const hits = search.search(query, options);

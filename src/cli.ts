@@ -51,7 +51,7 @@ function markMatches(hit: Hit, color: boolean): string {
 
 function printHits(search: DirectionsSearch, query: string, hits: Hit[]): void {
   if (hits.length === 0) {
-    const suggestions = search.corpus.directions.slice(0, 4).map((direction) => direction.name.en.toLowerCase());
+    const suggestions = search.mostDiscussed(4).map((direction) => direction.name.en.toLowerCase());
     console.log(`Nothing found for "${query}". The answers discuss, for example: ${suggestions.join(", ")}. Try \`directions list\`.`);
     return;
   }

@@ -291,6 +291,7 @@ describe("failures", () => {
     const broken: SearchLike = {
       corpus: realSearch().corpus,
       passageCount: (id) => realSearch().passageCount(id),
+      mostDiscussed: (count) => realSearch().mostDiscussed(count),
       search: () => {
         throw new Error(`index exploded (token ${BOT_TOKEN})`);
       },

@@ -1,5 +1,5 @@
 import MiniSearch, { type SearchResult } from "minisearch";
-import type { Corpus, Passage } from "../corpus/types.js";
+import type { Corpus, Direction, Passage } from "../corpus/types.js";
 import { Analyzer, conceptOf, type QueryTerm, type TermKind } from "./analyze.js";
 import { makeExcerpt } from "./excerpt.js";
 import { Glossary } from "./glossary.js";
@@ -173,6 +173,13 @@ export class DirectionsSearch {
   /** How many passages discuss a direction. */
   passageCount(directionId: string): number {
     return this.passagesByDirection.get(directionId)?.length ?? 0;
+  }
+
+  /** The directions the most passages discuss, to suggest when nothing is found. */
+  mostDiscussed(count: number): Direction[] {
+    return [...this.corpus.directions]
+      .sort((a, b) => this.passageCount(b.id) - this.passageCount(a.id) || a.id.localeCompare(b.id))
+      .slice(0, count);
   }
 
   private hit(passage: Passage, result: SearchResult): Hit {

@@ -24,10 +24,13 @@ export interface SearchLike {
   readonly corpus: Corpus;
   search(query: string, options?: SearchOptions): Hit[];
   passageCount(directionId: string): number;
+  mostDiscussed(count: number): Direction[];
 }
 
 /** Excerpts per reply (and per "Show more"). */
 export const PAGE_SIZE = 3;
+/** Directions suggested when nothing is found, or to a mention that only says hello. */
+const SUGGESTIONS = 3;
 
 export interface PageOptions {
   /** Offer Show more / Share in channel buttons (the ephemeral `/directions` reply). */
@@ -52,45 +55,32 @@ export class Answers {
 
   /** Reply to `/directions <text>`: help, the list, results with buttons, or nothing found. */
   command(text: string): SlackMessage {
-    const request = parseRequest(text);
-    switch (request.kind) {
-      case "help":
-      case "greeting":
-        return helpMessage(this.corpus);
-      case "list":
-        return listMessage(this.corpus, (id) => this.engine.passageCount(id));
-      case "search":
-        return this.results(request.query, 0, { buttons: true }, request.truncated ? MAX_QUERY_CHARS : undefined);
-    }
+    return this.reply(text, { buttons: true, greeting: () => helpMessage(this.corpus) });
   }
 
   /** Reply to a mention (text with the bot's `<@U…>` still in it): short help or the best excerpts. */
   mention(text: string): SlackMessage {
+    return this.reply(text, { buttons: false, greeting: () => shortHelpMessage(this.engine.mostDiscussed(SUGGESTIONS)) });
+  }
+
+  /** The two differ only in their buttons and in how they answer a greeting. */
+  private reply(text: string, { buttons, greeting }: { buttons: boolean; greeting: () => SlackMessage }): SlackMessage {
     const request = parseRequest(text);
     switch (request.kind) {
       case "greeting":
-        return shortHelpMessage(this.suggestions());
+        return greeting();
       case "help":
         return helpMessage(this.corpus);
       case "list":
         return listMessage(this.corpus, (id) => this.engine.passageCount(id));
       case "search":
-        return this.results(request.query, 0, { buttons: false }, request.truncated ? MAX_QUERY_CHARS : undefined);
+        return this.results(request.query, 0, { buttons }, request.truncated ? MAX_QUERY_CHARS : undefined);
     }
   }
 
   /** A page of results for a button press (Show more: the next page; Share: the same page). */
   page(state: PageState, options: PageOptions): SlackMessage {
     return this.results(state.q, state.o, options);
-  }
-
-  /** Directions to suggest: those with the most excerpts. */
-  suggestions(count = 3): Direction[] {
-    return [...this.corpus.directions]
-      .map((d) => ({ d, n: this.engine.passageCount(d.id) }))
-      .sort((a, b) => b.n - a.n || a.d.id.localeCompare(b.d.id))
-      .slice(0, count)
-      .map(({ d }) => d);
   }
 
   private results(query: string, offset: number, options: PageOptions, truncatedTo?: number): SlackMessage {
@@ -101,7 +91,7 @@ export class Answers {
         const text = `That's all I have for ${quoteQuery(query)}.`;
         return clampMessage({ text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] });
       }
-      return notFoundMessage(query, this.suggestions(), truncatedTo);
+      return notFoundMessage(query, this.engine.mostDiscussed(SUGGESTIONS), truncatedTo);
     }
     return resultsMessage({
       corpus: this.corpus,

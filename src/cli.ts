@@ -51,8 +51,8 @@ function markMatches(hit: Hit, color: boolean): string {
 
 function printHits(search: DirectionsSearch, query: string, hits: Hit[]): void {
   if (hits.length === 0) {
-    const suggestions = search.mostDiscussed(4).map((direction) => direction.name.en.toLowerCase());
-    console.log(`Nothing found for "${query}". The answers discuss, for example: ${suggestions.join(", ")}. Try \`directions list\`.`);
+    const suggestions = search.mostDiscussed(4).map((direction) => `${direction.name.en} / ${direction.name.zh}`);
+    console.log(`Nothing found for "${query}". The answers discuss, for example: ${suggestions.join("; ")}. Try \`directions list\`.`);
     return;
   }
   const color = useColor();

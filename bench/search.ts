@@ -69,11 +69,11 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
-function measure(corpus: Corpus) {
+async function measure(corpus: Corpus) {
   globalThis.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   const buildStart = performance.now();
-  const search = new DirectionsSearch(corpus);
+  const search = await DirectionsSearch.build(corpus);
   const buildMs = performance.now() - buildStart;
   globalThis.gc?.();
   const heapUsedMB = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
@@ -97,14 +97,14 @@ const SIZES = [0, 1_000, 10_000, 100_000]; // 0: the real corpus
 function runIsolated(size: number) {
   const child = spawnSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), "--size", String(size)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   if (child.status !== 0) throw new Error(`the ${size || "real"} run failed (exit ${child.status})`);
-  return JSON.parse(child.stdout) as ReturnType<typeof measure>;
+  return JSON.parse(child.stdout) as Awaited<ReturnType<typeof measure>>;
 }
 
 const sizeFlag = process.argv.indexOf("--size");
 if (sizeFlag > 0) {
   const real = loadCorpus();
   const size = Number(process.argv[sizeFlag + 1]);
-  process.stdout.write(JSON.stringify(measure(size ? syntheticCorpus(real, size) : real)));
+  process.stdout.write(JSON.stringify(await measure(size ? syntheticCorpus(real, size) : real)));
 } else {
   const runs = SIZES.map(runIsolated);
   console.log(`Search benchmark: ${QUERIES.length} queries × ${MEASURED_ROUNDS} rounds after a warm-up of ≥ ${WARM_UP_ROUNDS} rounds and ≥ ${WARM_UP_MS / 1000} s;`);

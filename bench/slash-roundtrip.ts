@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   const stub = await startStubApi();
   const quiet = new AppLogger({ level: LogLevel.ERROR });
 
-  const search = new DirectionsSearch(loadCorpus());
+  const search = await DirectionsSearch.build(loadCorpus());
   // The same engine, timed: how long the search takes inside the round trips.
   const inFlowSearchMs: number[] = [];
   const timed: SearchLike = {

@@ -72,23 +72,23 @@ async function searchCommand(args: string[]): Promise<number> {
   const query = positionals.join(" ");
   if (values.jsonl) {
     if (query || values.json) throw new UsageError("--jsonl reads queries from stdin: give no query and no --json");
-    const search = new DirectionsSearch(loadCorpus());
+    const search = await DirectionsSearch.build(loadCorpus());
     for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
       process.stdout.write(JSON.stringify(search.search(line, { limit })) + "\n");
     }
     return 0;
   }
   if (!query.trim()) throw new UsageError("search needs a query, e.g. directions search compression");
-  const search = new DirectionsSearch(loadCorpus());
+  const search = await DirectionsSearch.build(loadCorpus());
   const hits = search.search(query, { limit });
   if (values.json) console.log(JSON.stringify(hits, null, 2));
   else printHits(search, query, hits);
   return 0;
 }
 
-function listCommand(args: string[]): number {
+async function listCommand(args: string[]): Promise<number> {
   if (args.length) throw new UsageError(`list takes no arguments, got '${args.join(" ")}'`);
-  const search = new DirectionsSearch(loadCorpus());
+  const search = await DirectionsSearch.build(loadCorpus());
   const rows = search.corpus.directions.map((direction) => [direction.id, direction.name.en, direction.name.zh, String(search.passageCount(direction.id))]);
   const header = ["id", "direction", "方向", "passages"];
   const widths = header.map((title, column) => Math.max(displayWidth(title), ...rows.map((row) => displayWidth(row[column]!))));
@@ -112,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
       case "search":
         return await searchCommand(args);
       case "list":
-        return listCommand(args);
+        return await listCommand(args);
       case "post-weekly":
         return await postWeeklyCommand(args);
       case "help":

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
 
   let search: DirectionsSearch;
   try {
-    search = new DirectionsSearch(loadCorpus());
+    search = await DirectionsSearch.build(loadCorpus());
   } catch (error) {
     if (error instanceof CorpusError) fail(`the corpus could not be loaded: ${error.message}`);
     throw error;

@@ -4,7 +4,7 @@ import { DirectionsSearch } from "../src/search/engine.js";
 import { makeExcerpt, MAX_EXCERPT_CHARS } from "../src/search/excerpt.js";
 import type { Hit } from "../src/search/types.js";
 
-const search = new DirectionsSearch(loadCorpus());
+const search = await DirectionsSearch.build(loadCorpus());
 const authors = (hits: Hit[]) => hits.map((hit) => hit.author);
 const highlighted = (hit: Hit) => hit.highlights.map(({ start, end }) => hit.excerpt.slice(start, end));
 

@@ -81,7 +81,7 @@ describe("runShell in-process", () => {
     const output = new PassThrough();
     let text = "";
     output.setEncoding("utf8").on("data", (d: string) => (text += d));
-    const done = runShell({ answers: new Answers(realSearch()), input, output, interactive: false, color: true });
+    const done = runShell({ answers: new Answers(realSearch), input, output, interactive: false, color: true });
     input.end("compression\n");
     await done;
     expect(text).toContain("\u001b[1m");
@@ -89,7 +89,7 @@ describe("runShell in-process", () => {
   });
 
   it("renders a message readably from Block Kit", () => {
-    const message = new Answers(realSearch()).command("&lt;!here&gt; compression");
+    const message = new Answers(realSearch).command("&lt;!here&gt; compression");
     const text = renderMessage(message, { color: false });
     expect(text).toContain("Excerpts for “<!here> compression”");
     expect(text).not.toMatch(/&lt;|&gt;|&amp;|\u200B/);

@@ -87,7 +87,7 @@ describe("/directions over HTTP: the reply rides on the ack", () => {
       const reply = await command(text);
       const shown = visibleText(reply);
       expect(shown).toContain("How to use /directions");
-      for (const direction of realSearch().corpus.directions) {
+      for (const direction of realSearch.corpus.directions) {
         expect(shown).toContain(direction.name.zh.replace(/&/g, "&amp;"));
         expect(shown).toContain(direction.name.en.replace(/&/g, "&amp;"));
       }
@@ -289,9 +289,9 @@ describe("failures", () => {
   it("tells the user one sentence when the search fails, and logs what happened without tokens", async () => {
     await h.stop();
     const broken: SearchLike = {
-      corpus: realSearch().corpus,
-      passageCount: (id) => realSearch().passageCount(id),
-      mostDiscussed: (count) => realSearch().mostDiscussed(count),
+      corpus: realSearch.corpus,
+      passageCount: (id) => realSearch.passageCount(id),
+      mostDiscussed: (count) => realSearch.mostDiscussed(count),
       search: () => {
         throw new Error(`index exploded (token ${BOT_TOKEN})`);
       },
@@ -355,7 +355,7 @@ describe("start-up", () => {
     const port = Number(new URL(h.baseUrl).port);
     const second = createSlackApp({
       config: { mode: "http", botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port, apiUrl: h.fake.apiUrl, logLevel: LogLevel.ERROR },
-      search: realSearch(),
+      search: realSearch,
       logger: captureLogs().logger,
       host: "127.0.0.1",
     });

@@ -98,7 +98,7 @@ describe("Socket Mode start-up and shutdown", () => {
     const logs = captureLogs();
     const slack = createSlackApp({
       config: { mode: "socket", botToken: BOT_TOKEN, appToken: APP_TOKEN, apiUrl: h.fake.apiUrl, logLevel: LogLevel.DEBUG },
-      search: realSearch(),
+      search: realSearch,
       logger: logs.logger,
     });
     const failure = await slack.start().catch((error: unknown) => error);

@@ -165,7 +165,7 @@ describe("Block Kit rendering", () => {
   });
 
   it("builds every reply of the real corpus within the limits", () => {
-    const answers = new Answers(realSearch());
+    const answers = new Answers(realSearch);
     for (const text of ["", "help", "list", "compression", "可解释性", "kubernetes", "x".repeat(5000)]) {
       expect(limitProblems(answers.command(text))).toEqual([]);
       expect(limitProblems(answers.mention(`<@U0BOT> ${text}`))).toEqual([]);

@@ -124,8 +124,8 @@ describe("directions post-weekly", () => {
   });
 });
 
-describe("with the real corpus and search engine", () => {
-  const search = new DirectionsSearch(loadCorpus());
+describe("with the real corpus and search engine", async () => {
+  const search = await DirectionsSearch.build(loadCorpus());
   const realPublisher = () =>
     new WeeklyPublisher({
       client: createWeeklyClient("xoxb-test", { apiUrl: slack.apiUrl }),

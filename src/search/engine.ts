@@ -1,9 +1,10 @@
-import MiniSearch, { type SearchResult } from "minisearch";
+import MiniSearch, { type SearchOptions as MiniSearchOptions, type SearchResult } from "minisearch";
 import type { Corpus, Direction, Passage } from "../corpus/types.js";
 import { Analyzer, conceptOf, type QueryTerm, type TermKind } from "./analyze.js";
 import { makeExcerpt } from "./excerpt.js";
 import { Glossary } from "./glossary.js";
-import { isCjk, isWordChar, normalizeWithOffsets, type NormalizedText } from "./normalize.js";
+import { analyzeInWorker, analyzePassages, indexKey, termOfKey, type AnalyzedBatch, type KeyStatistics } from "./indexing.js";
+import { isWordChar, normalizeWithOffsets, type NormalizedText } from "./normalize.js";
 import type { Hit, SearchOptions, Span } from "./types.js";
 
 interface IndexedPassage {
@@ -27,36 +28,15 @@ const COMMON_TERM_SHARE = 0.2;
 /** Hits far below the best one are noise next to it. */
 const MIN_SHARE_OF_BEST_SCORE = 0.2;
 const DEFAULT_LIMIT = 5;
+/** Below this many passages, starting a worker thread costs more than analysing in this one. */
+const WORKER_MIN_PASSAGES = 2_000;
 
-/**
- * MiniSearch's radix tree finds a child by scanning a node's keys one by one,
- * and Chinese terms start with thousands of different characters, so every
- * insert scanned thousands of keys (measured on this project's machine:
- * 100,000 documents of 30 two-character terms took 35 s to index with raw
- * keys, 8 s with hex keys). Chinese terms are therefore keyed by their UTF-16
- * code units in hex, an alphabet of 16, after a mark that keeps them apart
- * from English words. Only the index sees these keys.
- */
-const CJK_KEY_MARK = "~";
-const HEX_PER_CHAR = 4;
-
-function indexKey(term: string): string {
-  if (!isCjk(term[0]!)) return term;
-  let key = CJK_KEY_MARK;
-  for (let i = 0; i < term.length; i++) key += term.charCodeAt(i).toString(16).padStart(HEX_PER_CHAR, "0");
-  return key;
-}
-
-function termOfKey(key: string): string {
-  if (!key.startsWith(CJK_KEY_MARK)) return key;
-  let term = "";
-  for (let i = CJK_KEY_MARK.length; i < key.length; i += HEX_PER_CHAR) term += String.fromCharCode(parseInt(key.slice(i, i + HEX_PER_CHAR), 16));
-  return term;
-}
+/** MiniSearch calls this for every passage a query key occurs in; 0 leaves the passage unscored for that key. */
+type PassageFilter = NonNullable<MiniSearchOptions["boostDocument"]>;
 
 /**
  * Bilingual search over the passages of the corpus. Build once at start-up
- * (all indexing happens in the constructor); queries do no I/O.
+ * with `DirectionsSearch.build`; queries do no I/O.
  */
 export class DirectionsSearch {
   private readonly glossary: Glossary;
@@ -64,32 +44,52 @@ export class DirectionsSearch {
   private readonly index: MiniSearch<IndexedPassage>;
   private readonly passages = new Map<string, Passage>();
   private readonly passagesByDirection = new Map<string, Passage[]>();
-  /** In how many passages each index term occurs. */
+  /** In how many passages each index key occurs. */
   private readonly documentFrequency = new Map<string, number>();
+  /** The champion passages (ids) of every key too common to score in full (see CHAMPIONS_PER_KEY in indexing.ts). */
+  private readonly champions = new Map<string, Set<string>>();
 
-  constructor(readonly corpus: Corpus) {
+  /**
+   * Analyses and indexes a corpus. A large corpus is analysed in a worker
+   * thread while this thread indexes the passages already analysed, so that
+   * the two share start-up time on a machine with two cores or more.
+   */
+  static async build(corpus: Corpus): Promise<DirectionsSearch> {
+    const search = new DirectionsSearch(corpus);
+    const texts = corpus.passages.map((passage) => passage.text);
+    const addBatch = (batch: AnalyzedBatch) => search.addBatch(batch);
+    const statistics =
+      texts.length >= WORKER_MIN_PASSAGES
+        ? await analyzeInWorker({ texts, directions: corpus.directions }, addBatch)
+        : analyzePassages(texts, corpus.directions, addBatch);
+    search.useStatistics(statistics);
+    return search;
+  }
+
+  private constructor(readonly corpus: Corpus) {
     this.glossary = new Glossary(corpus.directions);
     this.analyzer = new Analyzer(this.glossary);
-    // Documents arrive already analyzed (terms joined by spaces), so MiniSearch only splits them.
+    // Documents arrive already analysed (keys joined by spaces), so MiniSearch only splits them.
     this.index = new MiniSearch<IndexedPassage>({
       fields: ["concepts", "terms"],
       tokenize: (text) => text.split(" "),
       processTerm: (term) => term || null,
       searchOptions: { boost: FIELD_BOOST },
     });
-    this.index.addAll(
-      corpus.passages.map((passage) => {
-        const terms = this.analyzer.document(passage.text);
-        const keys = terms.terms.map(indexKey);
-        for (const key of new Set(keys)) this.documentFrequency.set(key, (this.documentFrequency.get(key) ?? 0) + 1);
-        return { id: passage.id, concepts: terms.concepts.join(" "), terms: keys.join(" ") };
-      }),
-    );
     for (const direction of corpus.directions) this.passagesByDirection.set(direction.id, []);
     for (const passage of corpus.passages) {
       this.passages.set(passage.id, passage);
       for (const id of passage.directions) this.passagesByDirection.get(id)?.push(passage);
     }
+  }
+
+  private addBatch(batch: AnalyzedBatch): void {
+    for (const { passage, concepts, terms } of batch) this.index.add({ id: this.corpus.passages[passage]!.id, concepts, terms });
+  }
+
+  private useStatistics({ documentFrequency, champions }: KeyStatistics): void {
+    for (const [key, count] of documentFrequency) this.documentFrequency.set(key, count);
+    for (const [key, passages] of champions) this.champions.set(key, new Set(passages.map((i) => this.corpus.passages[i]!.id)));
   }
 
   /**
@@ -102,11 +102,13 @@ export class DirectionsSearch {
     if (queryTerms.length === 0) return [];
     const byKey = new Map(queryTerms.map((term) => [indexKey(term.term), term]));
     const isLatin = (key: string) => byKey.get(key)?.latin === true;
-    const results = this.index.search([...byKey.keys()].join(" "), {
+    const queryKeys = [...byKey.keys()];
+    const options: MiniSearchOptions = {
       fuzzy: (key) => (isLatin(key) && key.length >= 5 ? 0.2 : false),
       prefix: (key) => isLatin(key) && key.length >= 4,
       boostTerm: (key) => TERM_WEIGHT[byKey.get(key)!.kind],
-    });
+    };
+    const results = this.index.search(queryKeys.join(" "), { ...options, boostDocument: this.passagesToScore(queryKeys, options) });
     // Whether a result is relevant depends only on which query terms it matched: decide once per combination.
     const relevance = new Map<string, boolean>();
     const isRelevant = (keys: string[]) => {
@@ -137,6 +139,24 @@ export class DirectionsSearch {
       .flat()
       .slice(offset, offset + limit)
       .map(({ result, passage }) => this.hit(passage, result));
+  }
+
+  /**
+   * Which passages a query scores. Every passage when its keys are all rare
+   * enough; otherwise the champions of its common keys and every passage its
+   * rarer keys find, each scored on all the keys it has. A passage that only
+   * has common keys and is no champion of any is left out: there are
+   * hundreds that rank above it.
+   */
+  private passagesToScore(keys: readonly string[], options: MiniSearchOptions): PassageFilter | undefined {
+    const common = keys.filter((key) => this.champions.has(key));
+    if (common.length === 0) return undefined;
+    const candidates = new Set<string>();
+    for (const key of common) for (const id of this.champions.get(key)!) candidates.add(id);
+    const isCommon: PassageFilter = (_id, key) => (this.champions.has(key) ? 0 : 1);
+    for (const result of this.index.search(keys.join(" "), { ...options, boostDocument: isCommon })) candidates.add(result.id as string);
+    // Prefix and typo matches may be common keys the query did not name: they count where the passage is their champion.
+    return (id, key) => (candidates.has(id as string) || (this.champions.get(key)?.has(id as string) ?? true) ? 1 : 0);
   }
 
   /**

@@ -31,6 +31,8 @@ const MIN_SUFFIXABLE_LENGTH = 4;
  */
 export class Glossary {
   private readonly root: TrieNode = { children: new Map() };
+  /** The first UTF-16 units of all terms: most positions of a text start none, and a number is checked without making a string. */
+  private readonly firstUnits = new Set<number>();
   /** Single English words of each group, for typo-tolerant matching of query words. */
   private readonly englishWords: Array<{ word: string; groupId: string }> = [];
   private readonly groupDirections = new Map<string, string>();
@@ -53,6 +55,7 @@ export class Glossary {
     if (!term) return;
     let node = this.root;
     const chars = [...term.replace(/[\s\-_]+/g, SEPARATOR)];
+    this.firstUnits.add(chars[0]!.charCodeAt(0));
     for (const char of chars) {
       let next = node.children.get(char);
       if (!next) {
@@ -72,8 +75,7 @@ export class Glossary {
     const matches: ConceptMatch[] = [];
     let i = 0;
     while (i < text.length) {
-      // Most positions start no term: check the first character before the full walk.
-      const mayStart = this.root.children.has(text[i]!) && !(isWordChar(text[i]) && isWordChar(text[i - 1]));
+      const mayStart = this.firstUnits.has(text.charCodeAt(i)) && !(isWordChar(text[i]) && isWordChar(text[i - 1]));
       const match = mayStart ? this.longestAt(this.root, text, i, i) : undefined;
       if (match) {
         matches.push(match);

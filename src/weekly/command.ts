@@ -75,8 +75,8 @@ function parseFlags(args: readonly string[]): Flags | string {
   return flags;
 }
 
-function defaultSearch(): WeeklySearch {
-  return new DirectionsSearch(loadCorpus());
+function defaultSearch(): Promise<WeeklySearch> {
+  return DirectionsSearch.build(loadCorpus());
 }
 
 /** Runs `post-weekly`; resolves to the process exit code. */

@@ -20,13 +20,8 @@ export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 export const BOT_TOKEN = "xoxb-1111-2222-testbottoken";
 export const APP_TOKEN = "xapp-1-A0TEST-3333-testapptoken";
 
-let sharedSearch: DirectionsSearch | undefined;
-
 /** The real engine over the real corpus, built once per test file. */
-export function realSearch(): DirectionsSearch {
-  sharedSearch ??= new DirectionsSearch(loadCorpus());
-  return sharedSearch;
-}
+export const realSearch = await DirectionsSearch.build(loadCorpus());
 
 export interface CapturedLogs {
   logger: AppLogger;
@@ -56,7 +51,7 @@ export async function startHttpHarness(options: HarnessOptions = {}): Promise<Ht
   const logs = captureLogs();
   const slack = createSlackApp({
     config: { mode: "http", botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, port: 0, apiUrl: fake.apiUrl, logLevel: LogLevel.DEBUG },
-    search: options.search ?? realSearch(),
+    search: options.search ?? realSearch,
     logger: logs.logger,
     host: "127.0.0.1",
     retryConfig: { retries: 0 },
@@ -95,7 +90,7 @@ export async function startSocketHarness(options: HarnessOptions = {}): Promise<
   const logs = captureLogs();
   const slack = createSlackApp({
     config: { mode: "socket", botToken: BOT_TOKEN, appToken: APP_TOKEN, apiUrl: fake.apiUrl, logLevel: LogLevel.DEBUG },
-    search: options.search ?? realSearch(),
+    search: options.search ?? realSearch,
     logger: logs.logger,
     socketPingTimeoutMs: 1000,
     retryConfig: { retries: 0 },

@@ -1,0 +1,9 @@
+/** Worker thread entry: analyses a corpus's passages for the index (see `analyzeInWorker`). */
+import { parentPort, workerData } from "node:worker_threads";
+import { analyzePassages, type AnalysisJob, type AnalysisMessage } from "./indexing.js";
+
+const port = parentPort!;
+const { texts, directions } = workerData as AnalysisJob;
+const send = (message: AnalysisMessage) => port.postMessage(message);
+const statistics = analyzePassages(texts, directions, (batch) => send({ batch }));
+send({ statistics });

@@ -5,5 +5,5 @@ import { analyzePassages, type AnalysisJob, type AnalysisMessage } from "./index
 const port = parentPort!;
 const { texts, directions } = workerData as AnalysisJob;
 const send = (message: AnalysisMessage) => port.postMessage(message);
-const statistics = analyzePassages(texts, directions, (batch) => send({ batch }));
-send({ statistics });
+analyzePassages(texts, directions, (batch) => send({ batch }));
+send({ done: true });

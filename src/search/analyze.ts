@@ -62,7 +62,7 @@ function wordsAndBigrams(normalized: string, emit: TermSink): void {
   };
   // One segmenter call per text: Intl.Segmenter is most of the cost of indexing, and each call has a fixed cost.
   for (const { segment, isWordLike } of wordSegmenter.segment(normalized)) {
-    if (isWordLike && isCjk(segment[0]!) && !CHINESE_STOP_WORDS.has(segment)) {
+    if (isWordLike && isCjk(segment) && !CHINESE_STOP_WORDS.has(segment)) {
       if (segment.length === 1) {
         singles += segment;
         continue;
@@ -75,7 +75,7 @@ function wordsAndBigrams(normalized: string, emit: TermSink): void {
     }
     endSingles();
     previousWord = "";
-    if (isWordLike && isWordChar(segment[0]) && segment.length >= 2 && !ENGLISH_STOP_WORDS.has(segment)) emit(segment, "word", true);
+    if (isWordLike && isWordChar(segment) && segment.length >= 2 && !ENGLISH_STOP_WORDS.has(segment)) emit(segment, "word", true);
   }
   endSingles();
 }

@@ -3,7 +3,7 @@ import type { Corpus, Direction, Passage } from "../corpus/types.js";
 import { Analyzer, conceptOf, type QueryTerm, type TermKind } from "./analyze.js";
 import { makeExcerpt } from "./excerpt.js";
 import { Glossary } from "./glossary.js";
-import { analyzeInWorker, analyzePassages, indexKey, termOfKey, type AnalyzedBatch, type KeyStatistics } from "./indexing.js";
+import { analyzeInWorker, analyzePassages, indexKey, KeyCounter, termOfKey, type AnalyzedBatch, type KeyStatistics } from "./indexing.js";
 import { isWordChar, normalizeWithOffsets, type NormalizedText } from "./normalize.js";
 import type { Hit, SearchOptions, Span } from "./types.js";
 
@@ -45,7 +45,7 @@ export class DirectionsSearch {
   private readonly passages = new Map<string, Passage>();
   private readonly passagesByDirection = new Map<string, Passage[]>();
   /** In how many passages each index key occurs. */
-  private readonly documentFrequency = new Map<string, number>();
+  private documentFrequency = new Map<string, number>();
   /** The champion passages (ids) of every key too common to score in full (see CHAMPIONS_PER_KEY in indexing.ts). */
   private readonly champions = new Map<string, Set<string>>();
 
@@ -57,12 +57,11 @@ export class DirectionsSearch {
   static async build(corpus: Corpus): Promise<DirectionsSearch> {
     const search = new DirectionsSearch(corpus);
     const texts = corpus.passages.map((passage) => passage.text);
-    const addBatch = (batch: AnalyzedBatch) => search.addBatch(batch);
-    const statistics =
-      texts.length >= WORKER_MIN_PASSAGES
-        ? await analyzeInWorker({ texts, directions: corpus.directions }, addBatch)
-        : analyzePassages(texts, corpus.directions, addBatch);
-    search.useStatistics(statistics);
+    const counter = new KeyCounter();
+    const addBatch = (batch: AnalyzedBatch) => search.addBatch(batch, counter);
+    if (texts.length >= WORKER_MIN_PASSAGES) await analyzeInWorker({ texts, directions: corpus.directions }, addBatch);
+    else analyzePassages(texts, corpus.directions, addBatch);
+    search.useStatistics(counter.statistics());
     return search;
   }
 
@@ -83,12 +82,12 @@ export class DirectionsSearch {
     }
   }
 
-  private addBatch(batch: AnalyzedBatch): void {
-    for (const { passage, concepts, terms } of batch) this.index.add({ id: this.corpus.passages[passage]!.id, concepts, terms });
+  private addBatch(batch: AnalyzedBatch, counter: KeyCounter): void {
+    for (const analyzed of batch) this.index.add({ id: this.corpus.passages[analyzed.passage]!.id, ...counter.keys(analyzed) });
   }
 
   private useStatistics({ documentFrequency, champions }: KeyStatistics): void {
-    for (const [key, count] of documentFrequency) this.documentFrequency.set(key, count);
+    this.documentFrequency = documentFrequency;
     for (const [key, passages] of champions) this.champions.set(key, new Set(passages.map((i) => this.corpus.passages[i]!.id)));
   }
 
@@ -256,10 +255,10 @@ function coverage(terms: readonly QueryTerm[], matched: ReadonlySet<string>): nu
 function wordSpans(normalized: NormalizedText, terms: readonly string[]): Span[] {
   const spans: Span[] = [];
   for (const term of terms) {
-    const latin = isWordChar(term[0]);
+    const latin = isWordChar(term);
     for (let i = normalized.text.indexOf(term); i >= 0; i = normalized.text.indexOf(term, i + term.length)) {
       const end = i + term.length;
-      if (latin && (isWordChar(normalized.text[i - 1]) || isWordChar(normalized.text[end]))) continue;
+      if (latin && (isWordChar(normalized.text, i - 1) || isWordChar(normalized.text, end))) continue;
       spans.push({ start: normalized.originalIndex(i), end: normalized.originalIndex(end) });
     }
   }

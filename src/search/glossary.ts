@@ -64,7 +64,7 @@ export class Glossary {
       }
       node = next;
     }
-    const endsInWord = isWordChar(chars[chars.length - 1]);
+    const endsInWord = isWordChar(chars[chars.length - 1]!);
     node.groupId ??= groupId;
     node.takesSuffix = endsInWord && chars.length >= MIN_SUFFIXABLE_LENGTH;
     if (/^[a-z0-9]+$/.test(term) && term.length >= MIN_SUFFIXABLE_LENGTH) this.englishWords.push({ word: term, groupId });
@@ -75,7 +75,7 @@ export class Glossary {
     const matches: ConceptMatch[] = [];
     let i = 0;
     while (i < text.length) {
-      const mayStart = this.firstUnits.has(text.charCodeAt(i)) && !(isWordChar(text[i]) && isWordChar(text[i - 1]));
+      const mayStart = this.firstUnits.has(text.charCodeAt(i)) && !(isWordChar(text, i) && isWordChar(text, i - 1));
       const match = mayStart ? this.longestAt(this.root, text, i, i) : undefined;
       if (match) {
         matches.push(match);
@@ -93,7 +93,7 @@ export class Glossary {
     if (node.groupId !== undefined) {
       let end = i;
       if (node.takesSuffix) while (isLetter(text.charCodeAt(end))) end++;
-      if (!(isWordChar(text[end - 1]) && isWordChar(text[end]))) best = { groupId: node.groupId, start, end };
+      if (!(isWordChar(text, end - 1) && isWordChar(text, end))) best = { groupId: node.groupId, start, end };
     }
     const separator = node.children.get(SEPARATOR);
     if (separator) {

@@ -5,11 +5,12 @@ import { Glossary } from "./glossary.js";
 import { isCjk } from "./normalize.js";
 
 /**
- * Turns passages into what the index stores: their terms as index keys, how
- * many passages each key occurs in, and the champion lists of common keys.
- * Runs in this thread for small corpora and in a worker thread for large ones
- * (see `analyzeInWorker`), batch by batch, so that the index can take one
- * batch while the next is being analysed.
+ * Turns passages into what the index stores. `analyzePassages` finds their
+ * terms (most of the cost: Intl.Segmenter), in this thread for small corpora
+ * and in a worker thread for large ones (see `analyzeInWorker`), batch by
+ * batch, so that the index can take one batch while the next is analysed.
+ * `KeyCounter`, in the index's thread, turns terms into index keys and keeps
+ * how many passages each key occurs in and the champion lists of common keys.
  */
 
 /**
@@ -25,21 +26,24 @@ export const CHAMPIONS_PER_KEY = 500;
 /** Passages analysed between two hand-overs to the index. */
 const BATCH_SIZE = 2_000;
 
-/** One passage's index keys, joined by spaces (so that a worker hands over two strings, not forty). */
-export interface AnalyzedPassage {
-  /** The passage's index in the corpus. */
-  passage: number;
+/** One passage's terms, or index keys, by field, joined by spaces (so that a worker hands over two strings, not forty). */
+export interface PassageFields {
   concepts: string;
   terms: string;
+}
+
+export interface AnalyzedPassage extends PassageFields {
+  /** The passage's index in the corpus. */
+  passage: number;
 }
 
 export type AnalyzedBatch = AnalyzedPassage[];
 
 export interface KeyStatistics {
   /** In how many passages each index key occurs. */
-  documentFrequency: Array<[key: string, passages: number]>;
+  documentFrequency: Map<string, number>;
   /** For every key in more than CHAMPIONS_PER_KEY passages: the corpus indices of its champions. */
-  champions: Array<[key: string, passages: number[]]>;
+  champions: Map<string, number[]>;
 }
 
 /**
@@ -55,7 +59,7 @@ const CJK_KEY_MARK = "~";
 const HEX_PER_CHAR = 4;
 
 export function indexKey(term: string): string {
-  if (!isCjk(term[0]!)) return term;
+  if (!isCjk(term)) return term;
   let key = CJK_KEY_MARK;
   for (let i = 0; i < term.length; i++) key += term.charCodeAt(i).toString(16).padStart(HEX_PER_CHAR, "0");
   return key;
@@ -68,57 +72,76 @@ export function termOfKey(key: string): string {
   return term;
 }
 
-/** How one index key occurs in the corpus, counted while the passages are read. */
+/**
+ * Analyses every passage and hands the results to `onBatch` batch by batch,
+ * shortest passages first, which is what makes champion lists cheap to keep
+ * (see `Champions`).
+ */
+export function analyzePassages(texts: readonly string[], directions: readonly Direction[], onBatch: (batch: AnalyzedBatch) => void): void {
+  const analyzer = new Analyzer(new Glossary(directions));
+  const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length || a - b);
+  for (let start = 0; start < order.length; start += BATCH_SIZE) {
+    onBatch(
+      order.slice(start, start + BATCH_SIZE).map((passage) => {
+        const { concepts, terms } = analyzer.document(texts[passage]!);
+        return { passage, concepts: concepts.join(" "), terms: terms.join(" ") };
+      }),
+    );
+  }
+}
+
+/** How one index key occurs in the corpus, counted while the passages are indexed. */
 interface KeyCount {
   key: string;
   /** How many passages it occurs in so far. */
   passages: number;
-  /** The passage being read, and how often the key occurs in it. */
+  /** The passage being counted, and how often the key occurs in it. */
   current: number;
   frequency: number;
   champions: Champions;
 }
 
-/**
- * Analyses every passage, hands the results to `onBatch` batch by batch, and
- * returns the statistics of the whole corpus. Passages are read shortest
- * first, which is what makes champion lists cheap to keep (see `Champions`).
- */
-export function analyzePassages(texts: readonly string[], directions: readonly Direction[], onBatch: (batch: AnalyzedBatch) => void): KeyStatistics {
-  const analyzer = new Analyzer(new Glossary(directions));
-  const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length || a - b);
+/** Turns a passage's terms into index keys, counting where each occurs. */
+export class KeyCounter {
   // By term, not key: one lookup finds both, and a key is encoded once per corpus, not once per occurrence.
-  const counts = new Map<string, KeyCount>();
-  for (let start = 0; start < order.length; start += BATCH_SIZE) {
-    const batch: AnalyzedBatch = [];
-    for (const passage of order.slice(start, start + BATCH_SIZE)) {
-      const { concepts, terms } = analyzer.document(texts[passage]!);
-      const inPassage: KeyCount[] = [];
-      const keyOf = (term: string) => {
-        let count = counts.get(term);
-        if (!count) counts.set(term, (count = { key: indexKey(term), passages: 0, current: -1, frequency: 0, champions: new Champions(CHAMPIONS_PER_KEY) }));
-        if (count.current !== passage) {
-          count.current = passage;
-          count.frequency = 0;
-          inPassage.push(count);
-        }
-        count.frequency++;
-        return count.key;
-      };
-      batch.push({ passage, concepts: concepts.map(keyOf).join(" "), terms: terms.map(keyOf).join(" ") });
-      for (const count of inPassage) {
-        count.passages++;
-        count.champions.offer(passage, count.frequency);
-      }
+  private readonly counts = new Map<string, KeyCount>();
+
+  /** The index keys of one passage's terms. Passages must come shortest first, as `analyzePassages` hands them over. */
+  keys({ passage, concepts, terms }: AnalyzedPassage): PassageFields {
+    const inPassage: KeyCount[] = [];
+    const keysOf = (joinedTerms: string) => {
+      if (!joinedTerms) return "";
+      return joinedTerms
+        .split(" ")
+        .map((term) => {
+          let count = this.counts.get(term);
+          if (!count) this.counts.set(term, (count = { key: indexKey(term), passages: 0, current: -1, frequency: 0, champions: new Champions(CHAMPIONS_PER_KEY) }));
+          if (count.current !== passage) {
+            count.current = passage;
+            count.frequency = 0;
+            inPassage.push(count);
+          }
+          count.frequency++;
+          return count.key;
+        })
+        .join(" ");
+    };
+    const keys = { concepts: keysOf(concepts), terms: keysOf(terms) };
+    for (const count of inPassage) {
+      count.passages++;
+      count.champions.offer(passage, count.frequency);
     }
-    onBatch(batch);
+    return keys;
   }
-  const statistics: KeyStatistics = { documentFrequency: [], champions: [] };
-  for (const { key, passages, champions } of counts.values()) {
-    statistics.documentFrequency.push([key, passages]);
-    if (passages > CHAMPIONS_PER_KEY) statistics.champions.push([key, champions.passages()]);
+
+  statistics(): KeyStatistics {
+    const statistics: KeyStatistics = { documentFrequency: new Map(), champions: new Map() };
+    for (const { key, passages, champions } of this.counts.values()) {
+      statistics.documentFrequency.set(key, passages);
+      if (passages > CHAMPIONS_PER_KEY) statistics.champions.set(key, champions.passages());
+    }
+    return statistics;
   }
-  return statistics;
 }
 
 /**
@@ -153,14 +176,14 @@ export interface AnalysisJob {
   directions: readonly Direction[];
 }
 
-/** What the worker thread sends back: batches in order, then the statistics. */
-export type AnalysisMessage = { batch: AnalyzedBatch } | { statistics: KeyStatistics };
+/** What the worker thread sends back: batches, then word that it is done. */
+export type AnalysisMessage = { batch: AnalyzedBatch } | { done: true };
 
 /**
  * `analyzePassages` in a worker thread: the analysis (mostly Intl.Segmenter)
  * runs on another core while this thread indexes the batches already done.
  */
-export function analyzeInWorker(job: AnalysisJob, onBatch: (batch: AnalyzedBatch) => void): Promise<KeyStatistics> {
+export function analyzeInWorker(job: AnalysisJob, onBatch: (batch: AnalyzedBatch) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./analysis-worker.js", import.meta.url), { workerData: job });
     const fail = (error: unknown) => {
@@ -168,8 +191,8 @@ export function analyzeInWorker(job: AnalysisJob, onBatch: (batch: AnalyzedBatch
       void worker.terminate();
     };
     worker.on("message", (message: AnalysisMessage) => {
-      if ("statistics" in message) {
-        resolve(message.statistics);
+      if ("done" in message) {
+        resolve();
         void worker.terminate();
         return;
       }

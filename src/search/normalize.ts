@@ -39,14 +39,16 @@ export function normalize(text: string): string {
   return text.normalize("NFKC").toLowerCase();
 }
 
-const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
-const LATIN_OR_DIGIT = /[a-z0-9]/;
+// Checked by code unit, not by a regular expression on a one-character string: these run for every word of the corpus.
 
-export function isCjk(char: string): boolean {
-  return CJK.test(char);
+/** Whether the UTF-16 unit at `at` is a CJK ideograph. */
+export function isCjk(text: string, at = 0): boolean {
+  const code = text.charCodeAt(at);
+  return (code >= 0x3400 && code <= 0x9fff) || (code >= 0xf900 && code <= 0xfaff);
 }
 
-/** A letter or digit of a Latin-script word (after normalization, so lower-case). */
-export function isWordChar(char: string | undefined): boolean {
-  return char !== undefined && LATIN_OR_DIGIT.test(char);
+/** Whether the unit at `at` is a letter or digit of a Latin-script word (after normalization, so lower-case); false outside the text. */
+export function isWordChar(text: string, at = 0): boolean {
+  const code = text.charCodeAt(at);
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
 }

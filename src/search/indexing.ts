@@ -18,8 +18,8 @@ import { isCjk } from "./normalize.js";
  * weighs most, those that use it most often, shortest first, much as BM25
  * ranks them (Manning et al., Introduction to Information Retrieval, §7.1.3).
  * A query scores a common key only in those, and in the passages its rarer
- * keys find, so the cost of a query stays bounded however large the corpus
- * grows. Far more than anyone pages through.
+ * keys find, so the number of passages it scores stays bounded however large
+ * the corpus grows. Far more than anyone pages through.
  */
 export const CHAMPIONS_PER_KEY = 500;
 

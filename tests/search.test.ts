@@ -3,10 +3,10 @@ import { loadCorpus } from "../src/corpus/load.js";
 import { DirectionsSearch } from "../src/search/engine.js";
 import { makeExcerpt, MAX_EXCERPT_CHARS } from "../src/search/excerpt.js";
 import type { Hit } from "../src/search/types.js";
+import { highlighted } from "./support/hits.js";
 
 const search = await DirectionsSearch.build(loadCorpus());
 const authors = (hits: Hit[]) => hits.map((hit) => hit.author);
-const highlighted = (hit: Hit) => hit.highlights.map(({ start, end }) => hit.excerpt.slice(start, end));
 
 describe("searching across English and Chinese", () => {
   it("finds 模型压缩 for 'compression'", () => {

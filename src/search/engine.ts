@@ -3,12 +3,13 @@ import type { Corpus, Direction, Passage } from "../corpus/types.js";
 import { Analyzer, conceptOf, type QueryTerm, type TermKind } from "./analyze.js";
 import { makeExcerpt } from "./excerpt.js";
 import { Glossary } from "./glossary.js";
-import { analyzeInWorker, analyzePassages, indexKey, KeyCounter, termOfKey, type AnalyzedBatch, type KeyStatistics } from "./indexing.js";
+import { analyzeInWorker, analyzePassages, CHAMPIONS_PER_KEY, indexKey, KeyCounter, termOfKey, type AnalyzedBatch, type KeyStatistics } from "./indexing.js";
 import { isWordChar, normalizeWithOffsets, type NormalizedText } from "./normalize.js";
 import type { Hit, SearchOptions, Span } from "./types.js";
 
 interface IndexedPassage {
-  id: string;
+  /** The passage's position in the corpus: cheaper to look up than its string id, and it breaks ties between equal scores. */
+  id: number;
   concepts: string;
   terms: string;
 }
@@ -42,12 +43,11 @@ export class DirectionsSearch {
   private readonly glossary: Glossary;
   private readonly analyzer: Analyzer;
   private readonly index: MiniSearch<IndexedPassage>;
-  private readonly passages = new Map<string, Passage>();
   private readonly passagesByDirection = new Map<string, Passage[]>();
   /** In how many passages each index key occurs. */
   private documentFrequency = new Map<string, number>();
-  /** The champion passages (ids) of every key too common to score in full (see CHAMPIONS_PER_KEY in indexing.ts). */
-  private readonly champions = new Map<string, Set<string>>();
+  /** The champion passages (positions) of every key too common to score in full (see CHAMPIONS_PER_KEY in indexing.ts). */
+  private readonly champions = new Map<string, Set<number>>();
 
   /**
    * Analyses and indexes a corpus. A large corpus is analysed in a worker
@@ -77,18 +77,17 @@ export class DirectionsSearch {
     });
     for (const direction of corpus.directions) this.passagesByDirection.set(direction.id, []);
     for (const passage of corpus.passages) {
-      this.passages.set(passage.id, passage);
       for (const id of passage.directions) this.passagesByDirection.get(id)?.push(passage);
     }
   }
 
   private addBatch(batch: AnalyzedBatch, counter: KeyCounter): void {
-    for (const analyzed of batch) this.index.add({ id: this.corpus.passages[analyzed.passage]!.id, ...counter.keys(analyzed) });
+    for (const analyzed of batch) this.index.add({ id: analyzed.passage, ...counter.keys(analyzed) });
   }
 
   private useStatistics({ documentFrequency, champions }: KeyStatistics): void {
     this.documentFrequency = documentFrequency;
-    for (const [key, passages] of champions) this.champions.set(key, new Set(passages.map((i) => this.corpus.passages[i]!.id)));
+    for (const [key, passages] of champions) this.champions.set(key, new Set(passages));
   }
 
   /**
@@ -107,7 +106,9 @@ export class DirectionsSearch {
       prefix: (key) => isLatin(key) && key.length >= 4,
       boostTerm: (key) => TERM_WEIGHT[byKey.get(key)!.kind],
     };
-    const results = this.index.search(queryKeys.join(" "), { ...options, boostDocument: this.passagesToScore(queryKeys, options) });
+    const results = this.index
+      .search(queryKeys.join(" "), { ...options, boostDocument: this.passagesToScore(queryKeys, options, isLatin) })
+      .sort((a, b) => b.score - a.score || a.id - b.id);
     // Whether a result is relevant depends only on which query terms it matched: decide once per combination.
     const relevance = new Map<string, boolean>();
     const isRelevant = (keys: string[]) => {
@@ -128,7 +129,7 @@ export class DirectionsSearch {
       if (!isRelevant(result.queryTerms)) continue;
       bestScore ??= result.score;
       if (result.score < MIN_SHARE_OF_BEST_SCORE * bestScore) break;
-      const passage = this.passages.get(result.id as string)!;
+      const passage = this.corpus.passages[result.id]!;
       const rank = answerRanks.get(passage.answerId) ?? 0;
       answerRanks.set(passage.answerId, rank + 1);
       (rounds[rank] ??= []).push({ result, passage });
@@ -141,21 +142,38 @@ export class DirectionsSearch {
   }
 
   /**
-   * Which passages a query scores. Every passage when its keys are all rare
-   * enough; otherwise the champions of its common keys and every passage its
-   * rarer keys find, each scored on all the keys it has. A passage that only
-   * has common keys and is no champion of any is left out: there are
-   * hundreds that rank above it.
+   * Which passages a query scores. Every passage when no key it can match has
+   * a champion list. Otherwise the champions of its common keys, every passage
+   * its rarer keys find, and the passages with the most of its common keys
+   * (up to CHAMPIONS_PER_KEY, shortest first), each scored on all the keys it
+   * has. A passage with one common key that is no champion of it is left out:
+   * hundreds that say the same rank above it.
    */
-  private passagesToScore(keys: readonly string[], options: MiniSearchOptions): PassageFilter | undefined {
+  private passagesToScore(keys: readonly string[], options: MiniSearchOptions, mayMatchOtherKeys: (key: string) => boolean): PassageFilter | undefined {
     const common = keys.filter((key) => this.champions.has(key));
-    if (common.length === 0) return undefined;
-    const candidates = new Set<string>();
+    // English words may match common keys by prefix or typo, which only the search itself reveals.
+    const expandable = keys.some(mayMatchOtherKeys);
+    if (common.length === 0 && !expandable) return undefined;
+    const candidates = new Set<number>();
     for (const key of common) for (const id of this.champions.get(key)!) candidates.add(id);
-    const isCommon: PassageFilter = (_id, key) => (this.champions.has(key) ? 0 : 1);
-    for (const result of this.index.search(keys.join(" "), { ...options, boostDocument: isCommon })) candidates.add(result.id as string);
-    // Prefix and typo matches may be common keys the query did not name: they count where the passage is their champion.
-    return (id, key) => (candidates.has(id as string) || (this.champions.get(key)?.has(id as string) ?? true) ? 1 : 0);
+    const oneCommonKeyAlone = common.length === 1 && keys.length === 1 && !expandable; // then its champions are all there is
+    if (!oneCommonKeyAlone) for (const id of this.passagesFoundBeyondChampions(keys, options)) candidates.add(id);
+    return (id, key) => (!this.champions.has(key) || candidates.has(id) || this.champions.get(key)!.has(id) ? 1 : 0);
+  }
+
+  /** The passages a query's rare keys find, and the CHAMPIONS_PER_KEY passages with the most of its common keys, shortest first. */
+  private passagesFoundBeyondChampions(keys: readonly string[], options: MiniSearchOptions): number[] {
+    const commonKeysIn = new Uint16Array(this.corpus.passages.length);
+    const withSeveral: number[] = [];
+    const onlyRareKeys: PassageFilter = (id, key) => {
+      if (!this.champions.has(key)) return 1;
+      if (++commonKeysIn[id]! === 2) withSeveral.push(id);
+      return 0;
+    };
+    const found = this.index.search(keys.join(" "), { ...options, boostDocument: onlyRareKeys }).map((result) => result.id as number);
+    const length = (id: number) => this.corpus.passages[id]!.text.length;
+    withSeveral.sort((a, b) => commonKeysIn[b]! - commonKeysIn[a]! || length(a) - length(b));
+    return [...found, ...withSeveral.slice(0, CHAMPIONS_PER_KEY)];
   }
 
   /**

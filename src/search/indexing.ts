@@ -182,12 +182,15 @@ export type AnalysisMessage = { batch: AnalyzedBatch } | { done: true };
 /**
  * `analyzePassages` in a worker thread: the analysis (mostly Intl.Segmenter)
  * runs on another core while this thread indexes the batches already done.
+ * The worker runs from the compiled `analysis-worker.js`, so this needs the
+ * build (`npm run build`), not the TypeScript sources.
  */
 export function analyzeInWorker(job: AnalysisJob, onBatch: (batch: AnalyzedBatch) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./analysis-worker.js", import.meta.url), { workerData: job });
     const fail = (error: unknown) => {
       reject(error);
+      worker.removeAllListeners("message"); // batches already on their way must not reach a build that failed
       void worker.terminate();
     };
     worker.on("message", (message: AnalysisMessage) => {
@@ -203,6 +206,7 @@ export function analyzeInWorker(job: AnalysisJob, onBatch: (batch: AnalyzedBatch
       }
     });
     worker.on("error", fail);
+    worker.on("messageerror", fail); // a batch that cannot be read would leave passages out of the index
     // After `resolve` this is a no-op; before it, the worker died without a word.
     worker.on("exit", (code) => reject(new Error(`the analysis worker stopped (exit code ${code}) before it finished`)));
   });

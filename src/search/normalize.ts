@@ -41,9 +41,9 @@ export function normalize(text: string): string {
 
 // Checked by code unit, not by a regular expression on a one-character string: these run for every word of the corpus.
 
-/** Whether the UTF-16 unit at `at` is a CJK ideograph. */
-export function isCjk(text: string, at = 0): boolean {
-  const code = text.charCodeAt(at);
+/** Whether text starts with a CJK ideograph. */
+export function isCjk(text: string): boolean {
+  const code = text.charCodeAt(0);
   return (code >= 0x3400 && code <= 0x9fff) || (code >= 0xf900 && code <= 0xfaff);
 }
 

@@ -1,0 +1,4 @@
+import type { Hit } from "../../src/search/types.js";
+
+/** The highlighted parts of a hit's excerpt, as a user sees them in bold. */
+export const highlighted = (hit: Hit) => hit.highlights.map(({ start, end }) => hit.excerpt.slice(start, end));

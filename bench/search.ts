@@ -100,12 +100,32 @@ async function measure(corpus: Corpus) {
 }
 
 const SIZES = [0, 1_000, 10_000, 100_000]; // 0: the real corpus
+/** A single cold build varies by ±30% on a shared machine; the median of three fresh processes much less. */
+const PROCESSES_PER_SIZE = 3;
+
+type Run = Awaited<ReturnType<typeof measure>>;
 
 /** One size, measured in a fresh process so that no run inherits another's heap or JIT state. */
-function runIsolated(size: number) {
+function runIsolated(size: number): Run {
   const child = spawnSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), "--size", String(size)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   if (child.status !== 0) throw new Error(`the ${size || "real"} run failed (exit ${child.status})`);
-  return JSON.parse(child.stdout) as Awaited<ReturnType<typeof measure>>;
+  return JSON.parse(child.stdout) as Run;
+}
+
+/** Every figure the median of its processes' figures, and the builds' range. */
+function medianRun(size: number): Run & { buildRange: string } {
+  const runs = Array.from({ length: PROCESSES_PER_SIZE }, () => runIsolated(size));
+  const median = (key: keyof Run) => runs.map((run) => run[key]).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+  const builds = runs.map((run) => run.buildMs);
+  return {
+    passages: runs[0]!.passages,
+    buildMs: median("buildMs"),
+    queryP50Ms: median("queryP50Ms"),
+    queryP99Ms: median("queryP99Ms"),
+    heapUsedMB: median("heapUsedMB"),
+    peakRssMB: median("peakRssMB"),
+    buildRange: `${Math.min(...builds)}–${Math.max(...builds)}`,
+  };
 }
 
 const sizeFlag = process.argv.indexOf("--size");
@@ -114,11 +134,13 @@ if (sizeFlag > 0) {
   const size = Number(process.argv[sizeFlag + 1]);
   process.stdout.write(JSON.stringify(await measure(size ? syntheticCorpus(real, size) : real)));
 } else {
-  const runs = SIZES.map(runIsolated);
+  const runs = SIZES.map(medianRun);
   console.log(`Search benchmark: ${QUERIES.length} queries × ${MEASURED_ROUNDS} rounds after a warm-up of ≥ ${WARM_UP_ROUNDS} rounds and ≥ ${WARM_UP_MS / 1000} s;`);
-  console.log(`each size in its own process; heap = growth of the main thread's heap while building, after GC; peak RSS = the whole process at its largest.\n`);
-  console.log(["passages", "build ms", "query p50 ms", "query p99 ms", "heap MB", "peak RSS MB"].map((h) => h.padStart(13)).join(""));
-  for (const run of runs) console.log([run.passages, run.buildMs, run.queryP50Ms, run.queryP99Ms, run.heapUsedMB, run.peakRssMB].map((v) => String(v).padStart(13)).join(""));
+  console.log(`each size in ${PROCESSES_PER_SIZE} fresh processes, medians shown; heap = growth of the main thread's heap while building, after GC;`);
+  console.log(`peak RSS = the whole process at its largest.\n`);
+  const row = (cells: Array<string | number>) => console.log(cells.map((cell) => String(cell).padStart(13)).join(" "));
+  row(["passages", "build ms", "query p50 ms", "query p99 ms", "heap MB", "peak RSS MB", "builds ms"]);
+  for (const run of runs) row([run.passages, run.buildMs, run.queryP50Ms, run.queryP99Ms, run.heapUsedMB, run.peakRssMB, run.buildRange]);
   console.log("\nGrowth for each 10× more passages:");
   for (let i = 2; i < runs.length; i++) {
     const [small, large] = [runs[i - 1]!, runs[i]!];

@@ -16,6 +16,7 @@ import {
 import { ConfigError, type HttpConfig, type SocketConfig } from "./config.js";
 import { registerListeners } from "./listeners/index.js";
 import { Answers, type SearchLike } from "./slack/answers.js";
+import { adminFix } from "./slack/fixes.js";
 import { RecentKeys } from "./slack/dedupe.js";
 import { AppLogger } from "./slack/logger.js";
 
@@ -60,6 +61,12 @@ function slackErrorCode(error: unknown): string | undefined {
   return typeof data?.error === "string" ? data.error : undefined;
 }
 
+/** The scope Slack says is missing, for `missing_scope`. */
+function neededScope(error: unknown): string | undefined {
+  const data = (error as { data?: { needed?: unknown } } | undefined)?.data;
+  return typeof data?.needed === "string" ? data.needed : undefined;
+}
+
 function isWebApiError(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === "string" && code.startsWith("slack_webapi_");
@@ -80,20 +87,11 @@ function startupError(error: unknown, variable: "SLACK_BOT_TOKEN" | "SLACK_APP_T
   return new Error(`Could not reach Slack at ${apiUrl}: ${message}`);
 }
 
-/** What an admin can do about the Slack errors that need one. */
-const HINTS: Record<string, string> = {
-  not_in_channel: "invite the bot to that channel (/invite @directions)",
-  channel_not_found: "the channel is gone or the bot can't see it; invite the bot",
-  is_archived: "the channel is archived",
-  missing_scope: "reinstall the app with the scopes in manifest.yaml",
-  invalid_auth: "SLACK_BOT_TOKEN is no longer valid; copy it again from OAuth & Permissions",
-  token_revoked: "the app was uninstalled or its token revoked; reinstall it and update SLACK_BOT_TOKEN",
-  account_inactive: "the app was uninstalled or its token revoked; reinstall it and update SLACK_BOT_TOKEN",
-  invalid_blocks: "a reply was refused as malformed Block Kit; please report this bug",
-  msg_too_long: "a reply was too long; please report this bug",
-  ratelimited: "Slack is rate-limiting the app; it will recover by itself",
-  rate_limited: "Slack is rate-limiting the app; it will recover by itself",
-};
+/** The channel a request came from, if it says. */
+function channelOf(body: Record<string, unknown> | undefined): string | undefined {
+  const candidates = [body?.channel_id, (body?.channel as { id?: unknown } | undefined)?.id, (body?.event as { channel?: unknown } | undefined)?.channel];
+  return candidates.find((candidate): candidate is string => typeof candidate === "string");
+}
 
 /** Describes a request for the log, without its text (which may be private). */
 function describeRequest(body: Record<string, unknown> | undefined): string {
@@ -188,7 +186,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     const request = body as unknown as Record<string, unknown> | undefined;
     const original = (error as { original?: unknown }).original ?? error;
     const code = slackErrorCode(original);
-    const hint = code !== undefined ? HINTS[code] : undefined;
+    const hint = code !== undefined ? adminFix(code, `channel ${channelOf(request) ?? "?"}`, neededScope(original)) : undefined;
     logger.error(`Failed to handle ${describeRequest(request)}${hint ? ` (${hint})` : ""}:`, original);
     await tellUser(request, original, context.botToken).catch((notified: unknown) => {
       logger.warn(`Could not tell the user about the failure:`, notified);

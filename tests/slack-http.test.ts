@@ -322,7 +322,7 @@ describe("failures", () => {
     h.fake.failNext("chat.postMessage", { error: "not_in_channel" });
     const mention = appMention({ text: `<@${FAKE_BOT_USER_ID}> compression` });
     await postEvent(h.baseUrl, SIGNING_SECRET, mention);
-    await expect.poll(() => h.lines.find((l) => l.includes("Failed to handle app_mention"))).toMatch(/invite the bot to that channel.*not_in_channel/);
+    await expect.poll(() => h.lines.find((l) => l.includes("Failed to handle app_mention"))).toMatch(/invite the bot to channel C\w+: \/invite @directions.*not_in_channel/);
     expect(h.lines.join("\n")).not.toContain(BOT_TOKEN);
     // A Slack error would just fail again: no second attempt.
     expect(h.fake.callsTo("chat.postMessage")).toHaveLength(1);

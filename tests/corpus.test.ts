@@ -102,6 +102,14 @@ describe("loading a corpus a team extends", () => {
     expect(error.message).toMatch(/spaceman\.md:1: duplicate id 'spaceman' \(also in .*copy\.md\)/);
   });
 
+  it("reports a synonym group id that is not lower-case letters, digits and dashes", () => {
+    const error = errorOf(() => {
+      const file = join(dir, "directions.yaml");
+      writeFileSync(file, readFileSync(file, "utf8").replace(/- id: distillation\n/, "- id: knowledge distillation\n"));
+    });
+    expect(error.message).toMatch(/directions\.yaml:\d+: synonym group id 'knowledge distillation' must be lower-case letters, digits and dashes/);
+  });
+
   it("reports a term used by two synonym groups in the directions file", () => {
     const error = errorOf(() => {
       const file = join(dir, "directions.yaml");

@@ -55,6 +55,7 @@ describe("searching across English and Chinese", () => {
     expect(search.search("distilation")[0]?.author).toBe("机智的叉烧");
     expect(search.search("federated lerning").map((hit) => hit.author)).toContain("马昊天");
     expect(search.search("蒸溜")).toEqual([]); // a wrong character is another word in Chinese
+    expect(search.search("6a21578b")).toEqual([]); // the UTF-16 units of 模型 in hex: no English word is a typo of a Chinese term
   });
 
   it("returns nothing for what the corpus never discusses", () => {

@@ -191,6 +191,7 @@ export function parseDirections(source: string, file: string): Direction[] {
     const synonyms = check.list(at("synonyms"), entry.synonyms, `direction ${id}: synonyms`).map((groupItem, g): SynonymGroup => {
       const group = check.object(at("synonyms", g), groupItem, `direction ${id}: synonym group ${g + 1}`);
       const groupId = check.string(at("synonyms", g, "id"), group.id, `direction ${id}: synonym group ${g + 1}: id`);
+      if (!ID.test(groupId)) check.fail(at("synonyms", g, "id"), `synonym group id '${groupId}' must be lower-case letters, digits and dashes`);
       if (groupIds.has(groupId)) check.fail(at("synonyms", g, "id"), `duplicate synonym group id '${groupId}'`);
       groupIds.add(groupId);
       const terms = check.list(at("synonyms", g, "terms"), group.terms, `synonym group ${groupId}: terms`).map((term, t) => {

@@ -101,13 +101,12 @@ export class DirectionsSearch {
     const byKey = new Map(queryTerms.map((term) => [indexKey(term.term), term]));
     const isLatin = (key: string) => byKey.get(key)?.latin === true;
     const queryKeys = [...byKey.keys()];
-    const options: MiniSearchOptions = {
-      fuzzy: (key) => (isLatin(key) && key.length >= 5 ? 0.2 : false),
-      prefix: (key) => isLatin(key) && key.length >= 4,
-      boostTerm: (key) => TERM_WEIGHT[byKey.get(key)!.kind],
-    };
+    const fuzziness = (key: string) => (isLatin(key) && key.length >= 5 ? 0.2 : false);
+    const prefix = (key: string) => isLatin(key) && key.length >= 4;
+    const options: MiniSearchOptions = { fuzzy: fuzziness, prefix, boostTerm: (key) => TERM_WEIGHT[byKey.get(key)!.kind] };
+    const mayMatchOtherKeys = (key: string) => prefix(key) || fuzziness(key) !== false;
     const results = this.index
-      .search(queryKeys.join(" "), { ...options, boostDocument: this.passagesToScore(queryKeys, options, isLatin) })
+      .search(queryKeys.join(" "), { ...options, boostDocument: this.passagesToScore(queryKeys, options, mayMatchOtherKeys) })
       .sort((a, b) => b.score - a.score || a.id - b.id);
     // Whether a result is relevant depends only on which query terms it matched: decide once per combination.
     const relevance = new Map<string, boolean>();
@@ -144,12 +143,14 @@ export class DirectionsSearch {
   /**
    * Which passages a query scores. Every passage when no key it can match has
    * a champion list. Otherwise the champions of its common keys, every passage
-   * its rarer keys find, and the passages with the most of its common keys
-   * (up to CHAMPIONS_PER_KEY, shortest first), each scored on all the keys it
-   * has. A passage with one common key that is no champion of it is left out:
-   * hundreds that say the same rank above it.
+   * its rarer keys find, and the passages that match common keys more than
+   * once (different keys, or prefix and typo variants of one), most matches
+   * first, up to CHAMPIONS_PER_KEY; each is scored on all the keys it has. A
+   * passage that matches one common key once and is no champion of it is left
+   * out: hundreds that say the same rank above it.
    */
   private passagesToScore(keys: readonly string[], options: MiniSearchOptions, mayMatchOtherKeys: (key: string) => boolean): PassageFilter | undefined {
+    if (this.champions.size === 0) return undefined;
     const common = keys.filter((key) => this.champions.has(key));
     // English words may match common keys by prefix or typo, which only the search itself reveals.
     const expandable = keys.some(mayMatchOtherKeys);
@@ -161,7 +162,7 @@ export class DirectionsSearch {
     return (id, key) => (!this.champions.has(key) || candidates.has(id) || this.champions.get(key)!.has(id) ? 1 : 0);
   }
 
-  /** The passages a query's rare keys find, and the CHAMPIONS_PER_KEY passages with the most of its common keys, shortest first. */
+  /** The passages a query's rare keys find, and up to CHAMPIONS_PER_KEY passages with the most matches of its common keys, shortest first. */
   private passagesFoundBeyondChampions(keys: readonly string[], options: MiniSearchOptions): number[] {
     const commonKeysIn = new Uint16Array(this.corpus.passages.length);
     const withSeveral: number[] = [];

@@ -35,9 +35,9 @@ function publisher(options: { apiUrl?: string; logger?: ReturnType<typeof memory
 const posts = () => slack.messagesIn(CHANNEL).filter((m) => m.metadata?.event_type === "direction_of_week");
 const readState = () => JSON.parse(readFileSync(tmp.statePath, "utf8")) as WeeklyState;
 
-function ourEarlierPost(week: string, direction: string) {
+function ourEarlierPost(week: string, direction: string, ts = TS_IN_WEEK) {
   return {
-    ts: TS_IN_WEEK,
+    ts,
     text: "Direction of the week",
     user: FAKE_BOT_USER_ID,
     bot_id: FAKE_BOT_ID,
@@ -105,7 +105,8 @@ describe("posting the direction of the week", () => {
     expect(await p.publish(WEEK)).toMatchObject({ status: "posted" });
     expect(posts()).toHaveLength(1);
     expect(slack.callsTo("chat.postMessage")).toHaveLength(2);
-    expect(slack.callsTo("conversations.history")).toHaveLength(2); // checked before each attempt
+    // One read to rebuild the rotation (the state has no posts yet), then a check before each attempt.
+    expect(slack.callsTo("conversations.history")).toHaveLength(3);
     expect(p.logger.text()).toMatch(/Slack HTTP 500; checking the channel and trying again/);
   });
 
@@ -117,8 +118,9 @@ describe("posting the direction of the week", () => {
   });
 
   it("retries when the channel check itself fails transiently, and never posts blind", async () => {
+    writeState({ version: 1, posts: [postRecord("2026-W09", "a", 1)], claims: [] }); // nothing to rebuild: the first read is the check
     slack.failNext("conversations.history", { status: 503 });
-    expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted" });
+    expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted", direction: "b" });
     expect(slack.callsTo("conversations.history")).toHaveLength(2);
     expect(slack.callsTo("chat.postMessage")).toHaveLength(1);
   });
@@ -238,6 +240,37 @@ describe("state trouble", () => {
     expect(await publisher().publish("2026-W11")).toMatchObject({ status: "posted", direction: "a" });
   });
 
+  it("with the state file lost, rebuilds the rotation from our earlier posts in the channel", async () => {
+    // Weeks 5–9: a b c (cycle 1), then a b (cycle 2); one of them posted twice by a mishap, and another app's look-alike.
+    slack.seedHistory(CHANNEL, [
+      ourEarlierPost("2026-W05", "a", "1769990400.000100"),
+      ourEarlierPost("2026-W06", "b", "1770595200.000100"),
+      ourEarlierPost("2026-W06", "b", "1770595300.000100"),
+      ourEarlierPost("2026-W07", "c", "1771200000.000100"),
+      { ...ourEarlierPost("2026-W07", "a", "1771200100.000100"), user: "U0OTHER", bot_id: "B0OTHER" },
+      ourEarlierPost("2026-W08", "a", "1771804800.000100"),
+      ourEarlierPost("2026-W09", "b", "1772409600.000100"),
+    ]);
+    const p = publisher();
+    expect(await p.publish(WEEK)).toMatchObject({ status: "posted", direction: "c" }); // not "a" again
+    expect(p.logger.text()).toContain("rebuilt the rotation from 5 earlier posts");
+    expect(readState().posts.map((post) => [post.week, post.direction, post.cycle])).toEqual([
+      ["2026-W05", "a", 1],
+      ["2026-W06", "b", 1],
+      ["2026-W07", "c", 1],
+      ["2026-W08", "a", 2],
+      ["2026-W09", "b", 2],
+      [WEEK, "c", 2],
+    ]);
+  });
+
+  it("goes on from the state file when the channel cannot be read to rebuild the rotation", async () => {
+    slack.failNext("conversations.history", { status: 503 });
+    const p = publisher();
+    expect(await p.publish(WEEK)).toMatchObject({ status: "posted", direction: "a" });
+    expect(p.logger.text()).toContain("could not read channel");
+  });
+
   it("ignores another app's message that carries the same metadata", async () => {
     slack.seedHistory(CHANNEL, [{ ...ourEarlierPost(WEEK, "c"), user: "U0OTHER", bot_id: "B0OTHER" }]);
     expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted" });
@@ -288,7 +321,7 @@ describe("state trouble", () => {
     writeFileSync(lock, JSON.stringify({ pid: process.ppid, host: os.hostname(), token: "other", acquiredAt: new Date().toISOString() }));
     const pending = publisher().publish(WEEK);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(slack.calls).toHaveLength(0); // still waiting: the other process holds the state
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(0); // still waiting: the other process holds the state
     rmSync(lock);
     expect(await pending).toMatchObject({ status: "posted" });
   });
@@ -339,6 +372,10 @@ function claim(over: { direction: string; pid: number; host: string }) {
     leaseUntil: new Date(now + 60_000).toISOString(),
     ...over,
   };
+}
+
+function postRecord(week: string, direction: string, cycle: number) {
+  return { week, direction, cycle, channel: CHANNEL, ts: "1772000000.000100", recordedAt: new Date().toISOString() };
 }
 
 function writeState(state: WeeklyState): void {

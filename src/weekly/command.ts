@@ -138,7 +138,7 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo = {}): 
     const plan = planWeek(state, week, search);
     const choice = plan.posted ?? plan.choice;
     out("Dry run: nothing is posted and the state is not changed.");
-    if (note) out(`Note: ${note.message}.`);
+    if (note) out(`Note: ${note.message}; a real run first rebuilds the rotation from its earlier posts in the channel.`);
     if (!choice) {
       err("directions post-weekly: the corpus has no directions (corpus/directions.yaml).");
       return 1;

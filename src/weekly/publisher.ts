@@ -25,7 +25,7 @@ import { webApi } from "@slack/bolt";
 import type { DirectionsSearch } from "../search/engine.js";
 import type { WeeklyLogger } from "./logger.js";
 import { buildWeeklyPost, checkPostLimits, hasFewExcerpts, MAX_EXCERPTS, WEEKLY_EVENT_TYPE, type WeeklyPost } from "./post.js";
-import { nextDirection } from "./rotation.js";
+import { cyclesOf, nextDirection } from "./rotation.js";
 import { classifySlackError, type SlackFailure } from "./slack-errors.js";
 import { beginRun, claimIsLive, delay, endRun, StateFile, type Claim, type PostRecord, type WeeklyState } from "./state.js";
 import { DAY_MS, weekStart } from "./week.js";
@@ -96,6 +96,15 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 /** History pages (of 200 messages) searched for our post: a week of a busy channel. */
 const MAX_HISTORY_PAGES = 5;
+/** History pages searched for our earlier posts when the state file has none: months of a busy channel. */
+const RECOVERY_HISTORY_PAGES = 25;
+
+/** One of our weekly posts, as read back from the channel. */
+interface OwnPost {
+  ts: string;
+  week: string;
+  direction: string;
+}
 
 export interface WeeklyPublisherOptions {
   /** From `createWeeklyClient`. */
@@ -193,6 +202,8 @@ export class WeeklyPublisher {
     const runId = randomUUID();
     beginRun(runId);
     try {
+      const refused = await this.recoverRotation(week);
+      if (refused) return this.fail(week, undefined, true, `Slack said ${refused.code}: ${refused.fix}`);
       let claimed: ClaimResult;
       try {
         claimed = await this.claim(week, runId);
@@ -277,7 +288,7 @@ export class WeeklyPublisher {
       try {
         const found = await this.findOwnPost(week);
         if (found) {
-          const direction = found.direction ?? choice.direction;
+          const direction = found.direction;
           await this.record(week, { direction, cycle: choice.cycle }, found.ts, runId, true);
           this.logger.info(
             `Direction of the week ${week}: found our post in channel ${this.channel} (ts ${found.ts}); recorded it instead of posting again.`,
@@ -326,16 +337,68 @@ export class WeeklyPublisher {
   }
 
   /** Our own message with this week's metadata in the channel, if any. */
-  private async findOwnPost(week: string): Promise<{ ts: string; direction?: string } | undefined> {
-    const me = await this.botIdentity();
+  private async findOwnPost(week: string): Promise<OwnPost | undefined> {
     // From a day before the week starts (clock skew), or before now when posting ahead for a future week.
     const from = Math.min(weekStart(week, this.timeZone).getTime(), Date.now()) - DAY_MS;
-    const oldest = (from / 1000).toFixed(6);
+    const { posts, complete } = await this.ownPosts({ oldest: (from / 1000).toFixed(6), maxPages: MAX_HISTORY_PAGES, until: (post) => post.week === week });
+    const found = posts.find((post) => post.week === week);
+    if (!found && !complete) {
+      this.logger.warn(
+        `Direction of the week ${week}: searched the last ${MAX_HISTORY_PAGES * 200} messages of channel ${this.channel} for an earlier post and stopped there.`,
+      );
+    }
+    return found;
+  }
+
+  /**
+   * A state file with no posts (lost, corrupt, or new) would restart the
+   * rotation and repeat directions: rebuild it from our posts of other weeks
+   * in the channel, whose metadata names their week and direction (a post of
+   * this week is found and recorded by the check before posting). A refusal that
+   * would stop the post too (bad token, missing scope…) is returned; when
+   * Slack is only unreachable, the rotation goes on from the state file.
+   */
+  private async recoverRotation(week: string): Promise<Extract<SlackFailure, { kind: "permanent" }> | undefined> {
+    if ((await this.state.peek()).state.posts.length > 0) return undefined;
+    let found: OwnPost[];
+    try {
+      found = (await this.ownPosts({ maxPages: RECOVERY_HISTORY_PAGES })).posts;
+    } catch (error) {
+      const failure = classifySlackError(error, this.channel);
+      if (failure.kind === "permanent") return failure;
+      this.logger.warn(`Direction of the week: could not read channel ${this.channel} to rebuild the rotation (${failure.code}); it goes on from the state file.`);
+      return undefined;
+    }
+    const byWeek = new Map<string, OwnPost>();
+    for (const post of found.reverse()) if (post.week !== week && !byWeek.has(post.week)) byWeek.set(post.week, post); // oldest first
+    const earlier = [...byWeek.values()];
+    if (earlier.length === 0) return undefined;
+    const cycles = cyclesOf(earlier.map((post) => post.direction));
+    const recordedAt = new Date().toISOString();
+    const rebuilt = await this.state.update((state) => {
+      if (state.posts.length > 0) return { write: false, result: false }; // another run got there first
+      state.posts = earlier.map((post, i) => ({ ...post, cycle: cycles[i]!, channel: this.channel, recordedAt, foundInHistory: true }));
+      return { write: true, result: true };
+    });
+    if (rebuilt) {
+      const last = earlier[earlier.length - 1]!;
+      this.logger.warn(
+        `Direction of the week: the state file had no posts; rebuilt the rotation from ${earlier.length} earlier posts in channel ${this.channel} ` +
+          `(the latest: ${last.week}, ${last.direction}).`,
+      );
+    }
+    return undefined;
+  }
+
+  /** Our weekly posts in the channel, newest first, from `oldest` on; stops early at the first post `until` accepts. */
+  private async ownPosts(options: { oldest?: string; maxPages: number; until?: (post: OwnPost) => boolean }): Promise<{ posts: OwnPost[]; complete: boolean }> {
+    const me = await this.botIdentity();
+    const posts: OwnPost[] = [];
     let cursor: string | undefined;
-    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+    for (let page = 0; page < options.maxPages; page++) {
       const answer = await this.client.conversations.history({
         channel: this.channel,
-        oldest,
+        ...(options.oldest ? { oldest: options.oldest } : {}),
         limit: 200,
         include_all_metadata: true,
         ...(cursor ? { cursor } : {}),
@@ -343,18 +406,16 @@ export class WeeklyPublisher {
       for (const message of answer.messages ?? []) {
         const metadata = message.metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
         const mine = (me.botId && message.bot_id === me.botId) || (me.userId && message.user === me.userId);
-        if (mine && metadata?.event_type === WEEKLY_EVENT_TYPE && metadata.event_payload?.week === week && message.ts) {
-          const direction = metadata.event_payload.direction;
-          return { ts: message.ts, ...(typeof direction === "string" ? { direction } : {}) };
-        }
+        const { week, direction } = metadata?.event_payload ?? {};
+        if (!mine || metadata?.event_type !== WEEKLY_EVENT_TYPE || !message.ts || typeof week !== "string" || typeof direction !== "string") continue;
+        const post = { ts: message.ts, week, direction };
+        posts.push(post);
+        if (options.until?.(post)) return { posts, complete: true };
       }
       cursor = answer.response_metadata?.next_cursor || undefined;
-      if (!cursor) return undefined;
+      if (!cursor) return { posts, complete: true };
     }
-    this.logger.warn(
-      `Direction of the week ${week}: searched the last ${MAX_HISTORY_PAGES * 200} messages of channel ${this.channel} for an earlier post and stopped there.`,
-    );
-    return undefined;
+    return { posts, complete: false };
   }
 
   /** Who "our own" messages are from: the bot user and bot id behind the token. */

@@ -47,3 +47,21 @@ export function nextDirection(directions: readonly Direction[], posts: readonly 
   const first = directions.find((d) => d.id !== last) ?? directions[0]!;
   return { direction: first, cycle: cycle + 1 };
 }
+
+/**
+ * The cycles of posts read back from the channel, oldest first, for a state
+ * file that was lost: within a cycle no direction repeats, so a new cycle
+ * starts where a direction comes back.
+ */
+export function cyclesOf(directions: readonly string[]): number[] {
+  let cycle = 1;
+  let inCycle = new Set<string>();
+  return directions.map((direction) => {
+    if (inCycle.has(direction)) {
+      cycle++;
+      inCycle = new Set();
+    }
+    inCycle.add(direction);
+    return cycle;
+  });
+}

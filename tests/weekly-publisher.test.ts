@@ -170,6 +170,7 @@ describe("posting the direction of the week", () => {
   });
 
   it("gives up within its budget when Slack is unreachable, and releases the week", async () => {
+    writeState({ version: 1, posts: [postRecord("2026-W09", "a", 1)], claims: [] }); // no rotation to rebuild first
     const port = await closedPort();
     const waits: number[] = [];
     const p = publisher({ apiUrl: `http://127.0.0.1:${port}/api/`, sleep: async (ms) => void waits.push(ms) });
@@ -183,26 +184,17 @@ describe("posting the direction of the week", () => {
 
   it("with the default policy, a run ends within a minute even when every request times out", async () => {
     // A virtual clock: each request hangs for the full 10 s timeout, each wait takes its length.
-    let clock = 0;
+    writeState({ version: 1, posts: [postRecord("2026-W09", "a", 1)], claims: [] }); // no rotation to rebuild first
+    const clock = { ms: 0 };
     const hangingSlack = async (): Promise<never> => {
-      clock += 10_000;
+      clock.ms += 10_000;
       throw new DOMException("The operation was aborted due to timeout", "TimeoutError");
     };
-    const p = new WeeklyPublisher({
-      client: createWeeklyClient("xoxb-test", { fetch: hangingSlack }),
-      channel: CHANNEL,
-      timeZone: "UTC",
-      statePath: tmp.statePath,
-      search: fakeSearch(smallCorpus()),
-      logger: memoryLogger(),
-      sleep: async (ms) => void (clock += ms),
-      now: () => clock,
-    });
-    const outcome = await p.publish(WEEK);
+    const outcome = await publisherOnClock(createWeeklyClient("xoxb-test", { fetch: hangingSlack }), clock).publish(WEEK);
     expect(outcome).toMatchObject({ status: "failed", permanent: false });
     expect((outcome as { reason: string }).reason).toContain("timeout");
-    expect(clock).toBeGreaterThanOrEqual(20_000); // it tried more than once
-    expect(clock).toBeLessThan(60_000);
+    expect(clock.ms).toBeGreaterThanOrEqual(20_000); // it tried more than once
+    expect(clock.ms).toBeLessThan(60_000);
   });
 });
 
@@ -264,11 +256,28 @@ describe("state trouble", () => {
     ]);
   });
 
-  it("goes on from the state file when the channel cannot be read to rebuild the rotation", async () => {
+  it("keeps the week open when the channel cannot be read to rebuild the rotation, and rebuilds on the next run", async () => {
+    slack.seedHistory(CHANNEL, [ourEarlierPost("2026-W08", "a", "1771804800.000100"), ourEarlierPost("2026-W09", "b", "1772409600.000100")]);
     slack.failNext("conversations.history", { status: 503 });
     const p = publisher();
-    expect(await p.publish(WEEK)).toMatchObject({ status: "posted", direction: "a" });
-    expect(p.logger.text()).toContain("could not read channel");
+    const outcome = await p.publish(WEEK);
+    expect(outcome).toMatchObject({ status: "failed", permanent: false });
+    expect((outcome as { reason: string }).reason).toContain("to rebuild the rotation");
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(0); // posting now would repeat "a"
+    expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted", direction: "c" });
+  });
+
+  it("stops reading a slow channel history for the rebuild within half the run budget", async () => {
+    const clock = { ms: 0 };
+    slack.handle("conversations.history", () => {
+      clock.ms += 5_000; // each page takes 5 s, and there is always another
+      return { ok: true, messages: [], has_more: true, response_metadata: { next_cursor: "bmV4dA==" } };
+    });
+    const outcome = await publisherOnClock(createWeeklyClient("xoxb-test", { apiUrl: slack.apiUrl }), clock).publish(WEEK);
+    expect(outcome).toMatchObject({ status: "failed", permanent: false });
+    expect((outcome as { reason: string }).reason).toContain("too slow to read the channel history");
+    expect(clock.ms).toBeLessThanOrEqual(22_500);
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
   });
 
   it("ignores another app's message that carries the same metadata", async () => {
@@ -372,6 +381,20 @@ function claim(over: { direction: string; pid: number; host: string }) {
     leaseUntil: new Date(now + 60_000).toISOString(),
     ...over,
   };
+}
+
+/** A publisher with the default retry policy on a virtual clock, which each wait advances (and the test's Slack, by how long it takes). */
+function publisherOnClock(client: ReturnType<typeof createWeeklyClient>, clock: { ms: number }) {
+  return new WeeklyPublisher({
+    client,
+    channel: CHANNEL,
+    timeZone: "UTC",
+    statePath: tmp.statePath,
+    search: fakeSearch(smallCorpus()),
+    logger: memoryLogger(),
+    sleep: async (ms) => void (clock.ms += ms),
+    now: () => clock.ms,
+  });
 }
 
 function postRecord(week: string, direction: string, cycle: number) {

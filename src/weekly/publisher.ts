@@ -200,12 +200,21 @@ export class WeeklyPublisher {
 
   private async publishOnce(week: string): Promise<PublishOutcome> {
     const runId = randomUUID();
+    const started = this.now();
     beginRun(runId);
     try {
-      const refused = await this.recoverRotation(week);
-      if (refused) return this.fail(week, undefined, true, `Slack said ${refused.code}: ${refused.fix}`);
       let claimed: ClaimResult;
       try {
+        const refused = await this.recoverRotation(week, started);
+        if (refused?.kind === "permanent") return this.fail(week, undefined, true, `Slack said ${refused.code}: ${refused.fix}`);
+        if (refused) {
+          return this.fail(
+            week,
+            undefined,
+            false,
+            `Slack ${refused.code} while reading channel ${this.channel} to rebuild the rotation (the state file has no posts); the next run will try again`,
+          );
+        }
         claimed = await this.claim(week, runId);
       } catch (error) {
         return this.fail(week, undefined, false, `cannot use the state file: ${(error as Error).message}`);
@@ -230,7 +239,7 @@ export class WeeklyPublisher {
                 `${claimed.resumed.claimedAt}) claimed this week and did not finish; checking the channel before posting.`,
             );
           }
-          return await this.deliver(week, claimed.choice, runId);
+          return await this.deliver(week, claimed.choice, runId, started);
       }
     } catch (error) {
       // Bugs or I/O errors: the week stays open, and the process must not crash over it.
@@ -266,7 +275,7 @@ export class WeeklyPublisher {
     });
   }
 
-  private async deliver(week: string, choice: Choice, runId: string): Promise<PublishOutcome> {
+  private async deliver(week: string, choice: Choice, runId: string, started: number): Promise<PublishOutcome> {
     const post = composePost(this.search, week, choice, this.command);
     if (!post) {
       await this.release(week, runId);
@@ -281,7 +290,6 @@ export class WeeklyPublisher {
       this.logger.warn(`Direction of the week ${week}: fewer than two excerpts found for ${choice.direction}; posting it anyway.`);
     }
 
-    const started = this.now();
     let last: SlackFailure | undefined;
     for (let attempt = 1; ; attempt++) {
       // 1. Is it there already (an earlier attempt or run whose answer was lost)?
@@ -340,9 +348,9 @@ export class WeeklyPublisher {
   private async findOwnPost(week: string): Promise<OwnPost | undefined> {
     // From a day before the week starts (clock skew), or before now when posting ahead for a future week.
     const from = Math.min(weekStart(week, this.timeZone).getTime(), Date.now()) - DAY_MS;
-    const { posts, complete } = await this.ownPosts({ oldest: (from / 1000).toFixed(6), maxPages: MAX_HISTORY_PAGES, until: (post) => post.week === week });
+    const { posts, stoppedAt } = await this.ownPosts({ oldest: (from / 1000).toFixed(6), maxPages: MAX_HISTORY_PAGES, until: (post) => post.week === week });
     const found = posts.find((post) => post.week === week);
-    if (!found && !complete) {
+    if (!found && stoppedAt) {
       this.logger.warn(
         `Direction of the week ${week}: searched the last ${MAX_HISTORY_PAGES * 200} messages of channel ${this.channel} for an earlier post and stopped there.`,
       );
@@ -354,23 +362,28 @@ export class WeeklyPublisher {
    * A state file with no posts (lost, corrupt, or new) would restart the
    * rotation and repeat directions: rebuild it from our posts of other weeks
    * in the channel, whose metadata names their week and direction (a post of
-   * this week is found and recorded by the check before posting). A refusal that
-   * would stop the post too (bad token, missing scope…) is returned; when
-   * Slack is only unreachable, the rotation goes on from the state file.
+   * this week is found and recorded by the check before posting). A Slack
+   * failure is returned: without the history, posting would repeat a
+   * direction, so the week waits for the next run. It may take half of the
+   * run's budget, leaving the rest for posting.
    */
-  private async recoverRotation(week: string): Promise<Extract<SlackFailure, { kind: "permanent" }> | undefined> {
+  private async recoverRotation(week: string, started: number): Promise<SlackFailure | undefined> {
     if ((await this.state.peek()).state.posts.length > 0) return undefined;
-    let found: OwnPost[];
+    let read: Awaited<ReturnType<WeeklyPublisher["ownPosts"]>>;
     try {
-      found = (await this.ownPosts({ maxPages: RECOVERY_HISTORY_PAGES })).posts;
+      read = await this.ownPosts({ maxPages: RECOVERY_HISTORY_PAGES, deadline: started + this.policy.runBudgetMs / 2 });
     } catch (error) {
-      const failure = classifySlackError(error, this.channel);
-      if (failure.kind === "permanent") return failure;
-      this.logger.warn(`Direction of the week: could not read channel ${this.channel} to rebuild the rotation (${failure.code}); it goes on from the state file.`);
-      return undefined;
+      return classifySlackError(error, this.channel);
+    }
+    if (read.stoppedAt === "deadline") return { kind: "retryable", code: "too slow to read the channel history in time" };
+    if (read.stoppedAt === "page limit") {
+      this.logger.warn(
+        `Direction of the week: rebuilt the rotation from the last ${RECOVERY_HISTORY_PAGES * 200} messages of channel ${this.channel} only; ` +
+          "a direction posted before them may come back before its turn.",
+      );
     }
     const byWeek = new Map<string, OwnPost>();
-    for (const post of found.reverse()) if (post.week !== week && !byWeek.has(post.week)) byWeek.set(post.week, post); // oldest first
+    for (const post of [...read.posts].reverse()) if (post.week !== week && !byWeek.has(post.week)) byWeek.set(post.week, post); // oldest first
     const earlier = [...byWeek.values()];
     if (earlier.length === 0) return undefined;
     const cycles = cyclesOf(earlier.map((post) => post.direction));
@@ -390,12 +403,23 @@ export class WeeklyPublisher {
     return undefined;
   }
 
-  /** Our weekly posts in the channel, newest first, from `oldest` on; stops early at the first post `until` accepts. */
-  private async ownPosts(options: { oldest?: string; maxPages: number; until?: (post: OwnPost) => boolean }): Promise<{ posts: OwnPost[]; complete: boolean }> {
+  /**
+   * Our weekly posts in the channel, newest first, from `oldest` on; stops at
+   * the first post `until` accepts. `stoppedAt` says when it stopped before
+   * the end of the history: at `maxPages`, or because a page could not be
+   * read before `deadline` (by `now()`).
+   */
+  private async ownPosts(options: {
+    oldest?: string;
+    maxPages: number;
+    deadline?: number;
+    until?: (post: OwnPost) => boolean;
+  }): Promise<{ posts: OwnPost[]; stoppedAt?: "page limit" | "deadline" }> {
     const me = await this.botIdentity();
     const posts: OwnPost[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < options.maxPages; page++) {
+      if (options.deadline !== undefined && this.now() + this.policy.requestTimeoutMs > options.deadline) return { posts, stoppedAt: "deadline" };
       const answer = await this.client.conversations.history({
         channel: this.channel,
         ...(options.oldest ? { oldest: options.oldest } : {}),
@@ -410,12 +434,12 @@ export class WeeklyPublisher {
         if (!mine || metadata?.event_type !== WEEKLY_EVENT_TYPE || !message.ts || typeof week !== "string" || typeof direction !== "string") continue;
         const post = { ts: message.ts, week, direction };
         posts.push(post);
-        if (options.until?.(post)) return { posts, complete: true };
+        if (options.until?.(post)) return { posts };
       }
       cursor = answer.response_metadata?.next_cursor || undefined;
-      if (!cursor) return { posts, complete: true };
+      if (!cursor) return { posts };
     }
-    return { posts, complete: false };
+    return { posts, stoppedAt: "page limit" };
   }
 
   /** Who "our own" messages are from: the bot user and bot id behind the token. */

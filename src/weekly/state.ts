@@ -223,7 +223,7 @@ export class StateFile {
     this.logger?.error(
       `Direction of the week: the state file DIRECTIONS_STATE=${this.path} is corrupt (${loaded.reason}); ` +
         `kept it as ${aside} and started a new state. This week's post is checked against the channel history, ` +
-        "so it is not posted twice; the rotation starts again from the first direction.",
+        "so it is not posted twice, and the rotation is rebuilt from our earlier posts there.",
     );
     return emptyState();
   }

@@ -199,6 +199,7 @@ export type AnalysisMessage = { batch: AnalyzedBatch } | { done: true };
 export function analyzeInWorker(job: AnalysisJob, onBatch: (batch: AnalyzedBatch) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./analysis-worker.js", import.meta.url), { workerData: job });
+    let done = false;
     const fail = (error: unknown) => {
       reject(error);
       worker.removeAllListeners("message"); // batches already on their way must not reach a build that failed
@@ -206,8 +207,7 @@ export function analyzeInWorker(job: AnalysisJob, onBatch: (batch: AnalyzedBatch
     };
     worker.on("message", (message: AnalysisMessage) => {
       if ("done" in message) {
-        resolve();
-        void worker.terminate();
+        done = true;
         return;
       }
       try {
@@ -218,7 +218,7 @@ export function analyzeInWorker(job: AnalysisJob, onBatch: (batch: AnalyzedBatch
     });
     worker.on("error", fail);
     worker.on("messageerror", fail); // a batch that cannot be read would leave passages out of the index
-    // After `resolve` this is a no-op; before it, the worker died without a word.
-    worker.on("exit", (code) => reject(new Error(`the analysis worker stopped (exit code ${code}) before it finished`)));
+    // Resolve once the worker has exited, so that its memory (and its messages' buffers) is freed when the build ends.
+    worker.on("exit", (code) => (done ? resolve() : reject(new Error(`the analysis worker stopped (exit code ${code}) before it finished`))));
   });
 }

@@ -17,9 +17,11 @@ import { isCjk } from "./normalize.js";
  * A key in more passages than this gets a champion list: the passages where it
  * weighs most, those that use it most often, shortest first, much as BM25
  * ranks them (Manning et al., Introduction to Information Retrieval, §7.1.3).
- * A query scores a common key only in those, and in the passages its rarer
- * keys find, so the number of passages it scores stays bounded however large
- * the corpus grows. Far more than anyone pages through.
+ * A query scores a common key only in those, in the passages its rarer keys
+ * find, and in up to as many that match several of its common keys (see
+ * `DirectionsSearch.passagesToScore`), so the passages it scores per common
+ * key stay bounded however large the corpus grows. Far more than anyone pages
+ * through.
  */
 export const CHAMPIONS_PER_KEY = 500;
 

@@ -55,16 +55,13 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
-/** A Web API error's Slack error code (`invalid_auth`, …), if it is one. */
-function slackErrorCode(error: unknown): string | undefined {
-  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
-  return typeof data?.error === "string" ? data.error : undefined;
-}
-
-/** The scope Slack says is missing, for `missing_scope`. */
-function neededScope(error: unknown): string | undefined {
-  const data = (error as { data?: { needed?: unknown } } | undefined)?.data;
-  return typeof data?.needed === "string" ? data.needed : undefined;
+/** A Web API error's Slack error code (`invalid_auth`, …), and for `missing_scope` the scope needed, if it is one. */
+function slackError(error: unknown): { code?: string; needed?: string } {
+  const data = (error as { data?: { error?: unknown; needed?: unknown } } | undefined)?.data;
+  return {
+    ...(typeof data?.error === "string" ? { code: data.error } : {}),
+    ...(typeof data?.needed === "string" ? { needed: data.needed } : {}),
+  };
 }
 
 function isWebApiError(error: unknown): boolean {
@@ -74,7 +71,7 @@ function isWebApiError(error: unknown): boolean {
 
 /** A readable start-up failure for a refused token or an unreachable Slack. */
 function startupError(error: unknown, variable: "SLACK_BOT_TOKEN" | "SLACK_APP_TOKEN", apiUrl: string): Error {
-  const code = slackErrorCode(error);
+  const { code } = slackError(error);
   const where =
     variable === "SLACK_BOT_TOKEN"
       ? "OAuth & Permissions → Bot User OAuth Token (reinstall the app if it was revoked)"
@@ -185,8 +182,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   app.error(async ({ error, body, context }: { error: CodedError; body: unknown; context: Context; logger: Logger }) => {
     const request = body as unknown as Record<string, unknown> | undefined;
     const original = (error as { original?: unknown }).original ?? error;
-    const code = slackErrorCode(original);
-    const hint = code !== undefined ? adminFix(code, `channel ${channelOf(request) ?? "?"}`, neededScope(original)) : undefined;
+    const { code, needed } = slackError(original);
+    const hint = code !== undefined ? adminFix(code, `channel ${channelOf(request) ?? "?"}`, needed) : undefined;
     logger.error(`Failed to handle ${describeRequest(request)}${hint ? ` (${hint})` : ""}:`, original);
     await tellUser(request, original, context.botToken).catch((notified: unknown) => {
       logger.warn(`Could not tell the user about the failure:`, notified);

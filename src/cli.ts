@@ -11,7 +11,7 @@ const USAGE = `Usage:
   directions search "<query>" [--json] [--limit N]   search the answers (English or Chinese)
   directions search --jsonl [--limit N]              read queries from stdin, one a line; write one JSON array a line
   directions list                                    list the research directions
-  directions post-weekly [--dry-run] [--date YYYY-MM-DD]
+  directions post-weekly [--dry-run] [--date YYYY-MM-DD [--force]]
                                                      post the direction of the week (once per week)
 `;
 

@@ -58,7 +58,20 @@ describe("directions post-weekly", () => {
   });
 
   it("--date picks the week containing that date", async () => {
-    expect((await run(["--date=2026-12-31"])).code).toBe(0);
+    expect((await run(["--date=2026-03-26"])).code).toBe(0);
+    const meta = slack.callsTo("chat.postMessage")[0]!.args.metadata as WeeklyPost["metadata"];
+    expect(meta.event_payload.week).toBe("2026-W13");
+  });
+
+  it("asks for --force before posting for a date more than four weeks from today", async () => {
+    for (const date of ["1970-01-01", "2026-12-31"]) {
+      const { code, stderr } = await run(["--date", date]);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(new RegExp(`--date ${date} is \\d+ days from today; add --force to post for week \\d{4}-W\\d\\d anyway`));
+    }
+    expect(slack.calls).toHaveLength(0);
+    expect((await run(["--date", "2026-12-31", "--dry-run"])).code).toBe(0); // a dry run harms nobody
+    expect((await run(["--date", "2026-12-31", "--force"])).code).toBe(0);
     const meta = slack.callsTo("chat.postMessage")[0]!.args.metadata as WeeklyPost["metadata"];
     expect(meta.event_payload.week).toBe("2026-W53");
   });
@@ -87,7 +100,7 @@ describe("directions post-weekly", () => {
     for (const args of [["--bogus"], ["--date"], ["--date", "2026-02-30"], ["now"]]) {
       const { code, stderr } = await run(args);
       expect(code).toBe(2);
-      expect(stderr).toContain("Usage: directions post-weekly [--dry-run] [--date YYYY-MM-DD]");
+      expect(stderr).toContain("Usage: directions post-weekly [--dry-run] [--date YYYY-MM-DD [--force]]");
     }
     expect((await run(["--help"])).stdout).toContain("Usage: directions post-weekly");
     expect(slack.calls).toHaveLength(0);

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createWeeklyClient, WeeklyPublisher, type PublishOutcome } from "../src/weekly/publisher.js";
-import type { WeeklyState } from "../src/weekly/state.js";
+import { delay, type Claim, type WeeklyState } from "../src/weekly/state.js";
 import { FAKE_BOT_ID, FAKE_BOT_USER_ID, type FakeSlack } from "./support/fake-slack.js";
 import { eachTestWithSlackAndState, fakeSearch, memoryLogger, noWait, smallCorpus, type TempDir } from "./support/weekly-fixtures.js";
 
@@ -17,7 +17,9 @@ let slack: FakeSlack;
 let tmp: TempDir;
 eachTestWithSlackAndState((s, t) => ([slack, tmp] = [s, t]));
 
-function publisher(options: { apiUrl?: string; logger?: ReturnType<typeof memoryLogger>; sleep?: (ms: number) => Promise<void> } = {}) {
+function publisher(
+  options: { apiUrl?: string; logger?: ReturnType<typeof memoryLogger>; sleep?: (ms: number) => Promise<void>; settleMs?: number } = {},
+) {
   const logger = options.logger ?? memoryLogger();
   const p = new WeeklyPublisher({
     client: createWeeklyClient("xoxb-test", { apiUrl: options.apiUrl ?? slack.apiUrl, timeoutMs: 250 }),
@@ -26,7 +28,7 @@ function publisher(options: { apiUrl?: string; logger?: ReturnType<typeof memory
     statePath: tmp.statePath,
     search: fakeSearch(smallCorpus()),
     logger,
-    retry: { baseDelayMs: 1, requestTimeoutMs: 250 },
+    retry: { baseDelayMs: 1, requestTimeoutMs: 250, ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}) },
     sleep: options.sleep ?? noWait,
   });
   return { publish: (week: string) => p.publish(week), logger };
@@ -75,28 +77,83 @@ describe("posting the direction of the week", () => {
     expect(readState().posts.map((post) => post.cycle)).toEqual([1, 1, 1, 2]);
   });
 
-  it("does not post again when the answer to chat.postMessage is lost", async () => {
+  it("after a lost answer, posts nothing until the post would be visible, then finds it in the channel", async () => {
     slack.failNext("chat.postMessage", { dropAfterHandling: true });
-    const outcome = await publisher().publish(WEEK);
-    expect(outcome).toMatchObject({ status: "found-in-channel", direction: "a" });
+    const first = publisher();
+    const outcome = await first.publish(WEEK);
+    expect(outcome).toMatchObject({ status: "unknown", direction: "a" });
+    expect(first.logger.text()).toMatch(/outcome unknown\. Will check channel C0WEEKLY1 before posting again, not before /);
+    expect(first.logger.text()).not.toContain("NOT posted");
+    expect(readState().claims).toEqual([expect.objectContaining({ week: WEEK, sentAt: expect.any(String) })]);
+
+    // A second run at once (a restart, a CronJob retry) must not check yet, let alone post.
+    const second = publisher();
+    expect(await second.publish(WEEK)).toMatchObject({ status: "unknown", direction: "a" });
+    expect(second.logger.text()).toContain("sent this week's post at");
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(1);
+
+    // Once Slack can no longer be handling it, the channel check is trusted: found, recorded, not reposted.
+    ageSentAt(3 * 60_000);
+    expect(await publisher().publish(WEEK)).toMatchObject({ status: "found-in-channel", direction: "a" });
     expect(posts()).toHaveLength(1);
     expect(slack.callsTo("chat.postMessage")).toHaveLength(1);
     expect(readState().posts[0]).toMatchObject({ week: WEEK, ts: posts()[0]!.ts, foundInHistory: true });
+    expect(readState().claims).toEqual([]);
   });
 
   it("does not post again when the answer is lost for a week posted ahead of time", async () => {
     slack.failNext("chat.postMessage", { dropAfterHandling: true });
-    expect(await publisher().publish("2099-W01")).toMatchObject({ status: "found-in-channel" });
+    expect(await publisher({ settleMs: 1 }).publish("2099-W01")).toMatchObject({ status: "found-in-channel" });
     expect(posts()).toHaveLength(1);
   });
 
-  it("does not post again when the post lands after our request timed out", async () => {
-    slack.failNext("chat.postMessage", { delayMs: 600 }); // our timeout is 250 ms
-    // Before retrying, wait until the slow post has reached the fake channel (instead of guessing a duration).
-    const untilPosted = async () => void (await slack.waitFor((call) => call.method === "chat.postMessage"));
-    const outcome = await publisher({ sleep: untilPosted }).publish(WEEK);
-    expect(outcome.status).toBe("found-in-channel");
+  it("posts once when Slack answers chat.postMessage only after our timeout (default settling time)", async () => {
+    slack.failNext("chat.postMessage", { delayMs: 600 }); // our timeout is 250 ms; the post lands at 600 ms
+    const first = await publisher({ sleep: delay }).publish(WEEK);
+    expect(first).toMatchObject({ status: "unknown" });
+    await slack.waitFor((call) => call.method === "chat.postMessage");
+    expect(await publisher({ sleep: delay }).publish(WEEK)).toMatchObject({ status: "unknown" }); // too early to trust a check
+    ageSentAt(3 * 60_000);
+    expect(await publisher({ sleep: delay }).publish(WEEK)).toMatchObject({ status: "found-in-channel" });
     expect(posts()).toHaveLength(1);
+  });
+
+  it("posts once when Slack answers after our timeout, waiting out the settling time within the run", async () => {
+    slack.failNext("chat.postMessage", { delayMs: 600 }); // our timeout is 250 ms
+    const p = publisher({ sleep: delay, settleMs: 900 }); // real waits: the check comes after the post has landed
+    expect(await p.publish(WEEK)).toMatchObject({ status: "found-in-channel", direction: "a" });
+    expect(p.logger.text()).toMatch(/Slack timeout \(outcome unknown\); checking the channel and trying again in 0\.[5-9] s/); // 0.9 s after sending
+    expect(posts()).toHaveLength(1);
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(1);
+  });
+
+  it("never posts while another run's post is in flight, even when that run was killed", async () => {
+    // What `kill -9` during chat.postMessage leaves: a claim with sentAt, whose process is gone.
+    writeState({ version: 1, posts: [], claims: [deadClaim(WEEK, "a", { sentAt: new Date().toISOString() })] });
+    const p = publisher();
+    expect(await p.publish(WEEK)).toMatchObject({ status: "unknown", direction: "a" });
+    expect(p.logger.text()).toMatch(/an earlier run \(pid \d+ on .*\) sent this week's post at .* and ended before Slack answered; outcome unknown/);
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
+    // The dead run's request lands; later a run checks and finds it.
+    slack.seedHistory(CHANNEL, [ourEarlierPost(WEEK, "a")]);
+    ageSentAt(3 * 60_000);
+    expect(await publisher().publish(WEEK)).toMatchObject({ status: "found-in-channel", direction: "a" });
+    expect(posts()).toHaveLength(1);
+  });
+
+  it("takes over at once the claim of a run that died before sending anything", async () => {
+    writeState({ version: 1, posts: [], claims: [deadClaim(WEEK, "a")] });
+    const p = publisher();
+    expect(await p.publish(WEEK)).toMatchObject({ status: "posted", direction: "a" });
+    expect(p.logger.text()).toContain("claimed this week and did not finish; checking the channel before posting");
+    expect(posts()).toHaveLength(1);
+  });
+
+  it("posts again when the connection dropped before Slack handled the post, once the check can be trusted", async () => {
+    slack.failNext("chat.postMessage", { dropBeforeHandling: true });
+    expect(await publisher({ settleMs: 1 }).publish(WEEK)).toMatchObject({ status: "posted" });
+    expect(posts()).toHaveLength(1);
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(2);
   });
 
   it("retries a transient error (HTTP 500) after checking the channel, then posts", async () => {
@@ -108,13 +165,6 @@ describe("posting the direction of the week", () => {
     // One read to rebuild the rotation (the state has no posts yet), then a check before each attempt.
     expect(slack.callsTo("conversations.history")).toHaveLength(3);
     expect(p.logger.text()).toMatch(/Slack HTTP 500; checking the channel and trying again/);
-  });
-
-  it("posts again when the connection dropped before Slack handled the post", async () => {
-    slack.failNext("chat.postMessage", { dropBeforeHandling: true });
-    expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted" });
-    expect(posts()).toHaveLength(1);
-    expect(slack.callsTo("chat.postMessage")).toHaveLength(2);
   });
 
   it("retries when the channel check itself fails transiently, and never posts blind", async () => {
@@ -344,6 +394,37 @@ describe("state trouble", () => {
     expect(p.logger.text()).toContain("removing the abandoned lock");
     expect(existsSync(lock)).toBe(false);
   });
+
+  it("breaks a lock dated far in the future (a wrong clock), even when its owner is alive on another host", async () => {
+    mkdirSync(path.dirname(tmp.statePath), { recursive: true });
+    const lock = `${tmp.statePath}.lock`;
+    const aYearAhead = new Date(Date.now() + 365 * 24 * 3600_000).toISOString();
+    writeFileSync(lock, JSON.stringify({ pid: 7, host: "another-host", token: "future", acquiredAt: aYearAhead }));
+    const p = publisher();
+    expect(await p.publish(WEEK)).toMatchObject({ status: "posted" });
+    expect(p.logger.text()).toContain("removing the abandoned lock");
+  });
+});
+
+describe("directions without excerpts", () => {
+  it("are never posted: the rotation skips them", async () => {
+    const corpus = smallCorpus();
+    corpus.passages = corpus.passages.filter((passage) => !passage.directions.includes("a"));
+    const p = new WeeklyPublisher({
+      client: createWeeklyClient("xoxb-test", { apiUrl: slack.apiUrl, timeoutMs: 250 }),
+      channel: CHANNEL,
+      timeZone: "UTC",
+      statePath: tmp.statePath,
+      search: fakeSearch(corpus),
+      logger: memoryLogger(),
+      sleep: noWait,
+    });
+    const directions = [];
+    for (const week of ["2026-W10", "2026-W11", "2026-W12"]) directions.push(((await p.publish(week)) as { direction: string }).direction);
+    expect(directions).toEqual(["b", "c", "b"]);
+    corpus.passages = [];
+    expect(await p.publish("2026-W13")).toMatchObject({ status: "failed", permanent: true, reason: expect.stringContaining("no direction of the corpus has an excerpt") });
+  });
 });
 
 describe("two runs at once", () => {
@@ -395,6 +476,30 @@ function publisherOnClock(client: ReturnType<typeof createWeeklyClient>, clock: 
     sleep: async (ms) => void (clock.ms += ms),
     now: () => clock.ms,
   });
+}
+
+/** A claim left by a run whose process is gone (a pid that cannot exist on this host). */
+function deadClaim(week: string, direction: string, extra: Partial<Claim> = {}): Claim {
+  const now = Date.now();
+  return {
+    week,
+    direction,
+    cycle: 1,
+    channel: CHANNEL,
+    runId: "dead-run",
+    pid: 2 ** 22 + 1,
+    host: os.hostname(),
+    claimedAt: new Date(now).toISOString(),
+    leaseUntil: new Date(now + 120_000).toISOString(),
+    ...extra,
+  };
+}
+
+/** Moves the sentAt of every claim `ms` into the past: time passing, as seen by the publisher. */
+function ageSentAt(ms: number): void {
+  const state = readState();
+  for (const claim of state.claims) if (claim.sentAt) claim.sentAt = new Date(Date.parse(claim.sentAt) - ms).toISOString();
+  writeState(state);
 }
 
 function postRecord(week: string, direction: string, cycle: number) {

@@ -80,6 +80,19 @@ describe("the schedule (fake clock)", () => {
     expect(publisher.calls).toEqual([{ at: "2026-03-01T23:30:00.000Z", week: "2026-W10" }]);
   });
 
+  it("after a post with an unknown outcome, checks again as soon as the check can be trusted", async () => {
+    vi.setSystemTime(new Date("2026-03-02T08:59:00Z"));
+    let first = true;
+    const publisher = recordingPublisher((week) => {
+      if (!first) return { status: "found-in-channel", week, direction: "a", ts: "1.0" };
+      first = false;
+      return { status: "unknown", week, direction: "a", checkAfter: "2026-03-02T09:02:00.000Z" };
+    });
+    job = startWeeklyJob({ config: config(), search: fakeSearch(smallCorpus()), publisher, logger: memoryLogger() });
+    await vi.advanceTimersByTimeAsync(60 * 60_000);
+    expect(publisher.calls.map((c) => c.at)).toEqual(["2026-03-02T09:00:00.000Z", "2026-03-02T09:02:05.000Z"]);
+  });
+
   it("tries a failed week again later the same week, and stops for good on stop()", async () => {
     vi.setSystemTime(new Date("2026-03-02T08:59:00Z"));
     let failures = 2;

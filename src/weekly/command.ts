@@ -1,5 +1,5 @@
 /**
- * `directions post-weekly [--dry-run] [--date YYYY-MM-DD]`: the one-shot run
+ * `directions post-weekly [--dry-run] [--date YYYY-MM-DD [--force]]`: the one-shot run
  * for external schedulers (plain cron, a Kubernetes CronJob). It goes through
  * the very same publisher, state file and rules as the bot's own schedule, so
  * both can run side by side and a week is still posted once.
@@ -19,9 +19,12 @@ import {
 } from "./publisher.js";
 import { readWeeklySettings } from "./config.js";
 import { delay, StateFile } from "./state.js";
-import { isoWeekOf, isoWeekOfDate, parseCalendarDate } from "./week.js";
+import { DAY_MS, isoWeekOf, isoWeekOfDate, parseCalendarDate } from "./week.js";
 
-export const POST_WEEKLY_USAGE = `Usage: directions post-weekly [--dry-run] [--date YYYY-MM-DD]
+/** A --date further than this from today is most likely a typo: it needs --force. */
+const MAX_DATE_DISTANCE_WEEKS = 4;
+
+export const POST_WEEKLY_USAGE = `Usage: directions post-weekly [--dry-run] [--date YYYY-MM-DD [--force]]
 
 Posts the direction of the week to DIRECTIONS_CHANNEL, once per ISO week
 (weeks are counted in DIRECTIONS_TZ). Run again in the same week, it posts
@@ -29,11 +32,13 @@ nothing and exits 0, so it is safe to run from cron or a Kubernetes CronJob.
 
   --dry-run          print the post instead of posting it (no Slack token needed)
   --date YYYY-MM-DD  post for the week containing this date (default: today)
+  --force            allow a --date more than ${MAX_DATE_DISTANCE_WEEKS} weeks from today
   -h, --help         show this help
 
 Environment: SLACK_BOT_TOKEN, DIRECTIONS_CHANNEL, DIRECTIONS_TZ (default UTC),
 DIRECTIONS_STATE (default data/state.json), SLACK_API_URL (optional).
-Exit status: 0 posted or nothing to do, 1 could not post, 2 bad usage or settings.`;
+Exit status: 0 posted or nothing to do, 1 could not post (or the outcome of a
+post is not known yet: run it again later), 2 bad usage or settings.`;
 
 interface Output {
   write(text: string): unknown;
@@ -56,14 +61,16 @@ export interface PostWeeklyIo {
 interface Flags {
   dryRun: boolean;
   date?: string;
+  force: boolean;
   help: boolean;
 }
 
 function parseFlags(args: readonly string[]): Flags | string {
-  const flags: Flags = { dryRun: false, help: false };
+  const flags: Flags = { dryRun: false, force: false, help: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--dry-run") flags.dryRun = true;
+    else if (arg === "--force") flags.force = true;
     else if (arg === "-h" || arg === "--help") flags.help = true;
     else if (arg === "--date" || arg.startsWith("--date=")) {
       const value = arg === "--date" ? args[++i] : arg.slice("--date=".length);
@@ -107,7 +114,18 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo = {}): 
     }
     throw error;
   }
-  const week = flags.date ? isoWeekOfDate(flags.date) : isoWeekOf((io.now ?? (() => new Date()))(), settings.timeZone);
+  const today = (io.now ?? (() => new Date()))();
+  const week = flags.date ? isoWeekOfDate(flags.date) : isoWeekOf(today, settings.timeZone);
+  if (flags.date && !flags.dryRun && !flags.force) {
+    const days = Math.round(Math.abs(Date.parse(`${flags.date}T12:00:00Z`) - today.getTime()) / DAY_MS);
+    if (days > MAX_DATE_DISTANCE_WEEKS * 7) {
+      err(
+        `directions post-weekly: --date ${flags.date} is ${days} days from today; ` +
+          `add --force to post for week ${week} anyway (or --dry-run to see the post).`,
+      );
+      return 2;
+    }
+  }
 
   const token = env.SLACK_BOT_TOKEN?.trim();
   if (!flags.dryRun) {
@@ -175,7 +193,7 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo = {}): 
   });
   const outcome = await publisher.publish(week);
   if (outcome.status === "in-progress") return waitForOtherRun(publisher.state, week, io.sleep, out, err);
-  return outcome.status === "failed" ? 1 : 0;
+  return outcome.status === "failed" || outcome.status === "unknown" ? 1 : 0;
 }
 
 /** How long `post-weekly` waits for a concurrent run (the bot's own schedule, say) to finish the week. */

@@ -18,10 +18,19 @@
  * budget, so a run ends in well under a minute even with Slack unreachable.
  * Permanent errors (not in channel, bad token, …) are reported as one line
  * naming the fix and the claim is released, so a later run can post the week.
+ *
+ * A post whose outcome is unknown (the request timed out, or the connection
+ * broke after it was sent) may still be in Slack's hands: a channel check made
+ * at once could miss it, and a second post would follow. So the claim records
+ * when a post was sent, and after an unknown outcome no run checks the channel
+ * (let alone posts) until `settleMs` later; the run waits for that within its
+ * budget, or leaves the week held for a later run. A run that takes over the
+ * claim of a run that died mid-post obeys the same wait.
  */
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { webApi } from "@slack/bolt";
+import type { Direction } from "../corpus/types.js";
 import type { DirectionsSearch } from "../search/engine.js";
 import type { WeeklyLogger } from "./logger.js";
 import { buildWeeklyPost, checkPostLimits, hasFewExcerpts, MAX_EXCERPTS, WEEKLY_EVENT_TYPE, type WeeklyPost } from "./post.js";
@@ -68,6 +77,8 @@ export type PublishOutcome =
   | { status: "found-in-channel"; week: string; direction: string; ts: string }
   /** Another live run holds this week's claim and is posting it. */
   | { status: "in-progress"; week: string; direction: string; owner: string }
+  /** A post was sent but its outcome is unknown: no run posts the week before checking the channel at `checkAfter` (ISO 8601). */
+  | { status: "unknown"; week: string; direction: string; checkAfter: string }
   /** Not posted; the week stays open for a later run. */
   | { status: "failed"; week: string; direction?: string; permanent: boolean; reason: string };
 
@@ -83,6 +94,12 @@ export interface RetryPolicy {
   requestTimeoutMs: number;
   /** How long a claim protects a week from other runs (must exceed the run budget). */
   leaseMs: number;
+  /**
+   * After a post with an unknown outcome, how long Slack may still be handling
+   * it: only a channel check made later than this proves it did not land.
+   * Well above the request timeout (Slack has been seen answering after 13 s).
+   */
+  settleMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -92,6 +109,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   runBudgetMs: 45_000,
   requestTimeoutMs: REQUEST_TIMEOUT_MS,
   leaseMs: 120_000,
+  settleMs: 120_000,
 };
 
 /** History pages (of 200 messages) searched for our post: a week of a busy channel. */
@@ -132,15 +150,21 @@ interface Choice {
 type ClaimResult =
   | { kind: "done"; post: PostRecord }
   | { kind: "busy"; claim: Claim }
+  | { kind: "unsettled"; claim: Claim & { sentAt: string }; checkAfter: number }
   | { kind: "claimed"; choice: Choice; resumed?: Claim }
   | { kind: "no-directions" };
+
+/** The directions that can be posted: those with at least one excerpt (a post without any would say nothing). */
+export function postableDirections(search: WeeklySearch): Direction[] {
+  return search.corpus.directions.filter((direction) => search.directionExcerpts(direction.id, 1).length > 0);
+}
 
 /** The state's view of a week: posted, or which direction it would get (and an earlier run's claim on it). */
 export function planWeek(state: WeeklyState, week: string, search: WeeklySearch): { posted?: PostRecord; earlier?: Claim; choice?: Choice } {
   const posted = state.posts.find((p) => p.week === week);
   if (posted) return { posted };
   const earlier = state.claims.find((c) => c.week === week);
-  const directions = search.corpus.directions;
+  const directions = postableDirections(search);
   if (directions.length === 0) return { ...(earlier && { earlier }) };
   // A run that claimed this week and died keeps its direction: it may be in the channel already.
   if (earlier && directions.some((d) => d.id === earlier.direction)) {
@@ -230,8 +254,17 @@ export class WeeklyPublisher {
           this.logger.info(`Direction of the week ${week}: another run (${owner}) is posting it right now; leaving it to that run.`);
           return { status: "in-progress", week, direction: claimed.claim.direction, owner };
         }
+        case "unsettled": {
+          const { claim } = claimed;
+          return this.unknown(
+            week,
+            claim.direction,
+            claimed.checkAfter,
+            `an earlier run (pid ${claim.pid} on ${claim.host}) sent this week's post at ${claim.sentAt} and ended before Slack answered`,
+          );
+        }
         case "no-directions":
-          return this.fail(week, undefined, true, "the corpus has no directions (corpus/directions.yaml)");
+          return this.fail(week, undefined, true, "no direction of the corpus has an excerpt to post (corpus/directions.yaml, corpus/answers/)");
         case "claimed":
           if (claimed.resumed) {
             this.logger.warn(
@@ -255,6 +288,11 @@ export class WeeklyPublisher {
       const { posted, earlier, choice } = planWeek(state, week, this.search);
       if (posted) return { write: false, result: { kind: "done", post: posted } };
       if (earlier && claimIsLive(earlier)) return { write: false, result: { kind: "busy", claim: earlier } };
+      if (earlier?.sentAt !== undefined) {
+        // Its run died (or gave up) while a post was in flight: wait until that post would be visible.
+        const checkAfter = Date.parse(earlier.sentAt) + this.policy.settleMs;
+        if (!(Date.now() >= checkAfter)) return { write: false, result: { kind: "unsettled", claim: { ...earlier, sentAt: earlier.sentAt }, checkAfter } };
+      }
       if (!choice) return { write: false, result: { kind: "no-directions" } };
       const now = Date.now();
       const claim: Claim = {
@@ -291,10 +329,14 @@ export class WeeklyPublisher {
     }
 
     let last: SlackFailure | undefined;
+    /** When a post of this run was sent with an outcome still unknown (ms since epoch). */
+    let unknownSince: number | undefined;
     for (let attempt = 1; ; attempt++) {
-      // 1. Is it there already (an earlier attempt or run whose answer was lost)?
+      let sentAt: number | undefined;
       try {
+        // 1. Is it there already (an earlier attempt or run whose answer was lost)?
         const found = await this.findOwnPost(week);
+        unknownSince = undefined; // a check made after the settling wait is to be trusted
         if (found) {
           const direction = found.direction;
           await this.record(week, { direction, cycle: choice.cycle }, found.ts, runId, true);
@@ -303,7 +345,13 @@ export class WeeklyPublisher {
           );
           return { status: "found-in-channel", week, direction, ts: found.ts };
         }
-        // 2. Post it.
+        // 2. Post it, having noted first that a post is in flight (a run that takes over after a crash must wait for it).
+        try {
+          sentAt = await this.markSent(week, runId);
+        } catch (error) {
+          await this.release(week, runId).catch(() => undefined);
+          return this.fail(week, choice.direction, false, `cannot use the state file: ${(error as Error).message}`);
+        }
         const answer = await this.client.chat.postMessage({
           channel: this.channel,
           text: post.text,
@@ -318,21 +366,27 @@ export class WeeklyPublisher {
         return { status: "posted", week, direction: choice.direction, ts };
       } catch (error) {
         last = classifySlackError(error, this.channel);
+        if (sentAt !== undefined && last.kind === "retryable" && last.unknownOutcome) unknownSince = sentAt;
         if (last.kind === "permanent") {
+          if (unknownSince !== undefined) return this.unknown(week, choice.direction, unknownSince + this.policy.settleMs, `Slack said ${last.code}`);
           await this.release(week, runId);
           return this.fail(week, choice.direction, true, `Slack said ${last.code}: ${last.fix}`);
         }
       }
-      // 3. A transient failure: wait, then start again with the history check.
+      // 3. A transient failure: wait (after an unknown outcome, until the post would be visible), then check the channel again.
       const backoff = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
-      const wait = Math.max(last.waitMs ?? 0, backoff * (0.75 + Math.random() * 0.5));
+      const settling = unknownSince === undefined ? 0 : unknownSince + this.policy.settleMs - Date.now();
+      const wait = Math.max(last.waitMs ?? 0, settling, backoff * (0.75 + Math.random() * 0.5));
       const endOfNextAttempt = this.now() + wait + 2 * this.policy.requestTimeoutMs;
       if (attempt >= this.policy.maxAttempts || endOfNextAttempt - started > this.policy.runBudgetMs) break;
       this.logger.warn(
-        `Direction of the week ${week}: Slack ${last.code}; checking the channel and trying again in ${Math.round(wait / 100) / 10} s ` +
-          `(attempt ${attempt + 1} of ${this.policy.maxAttempts}).`,
+        `Direction of the week ${week}: Slack ${last.code}${unknownSince === undefined ? "" : " (outcome unknown)"}; ` +
+          `checking the channel and trying again in ${Math.round(wait / 100) / 10} s (attempt ${attempt + 1} of ${this.policy.maxAttempts}).`,
       );
       await this.sleep(wait);
+    }
+    if (unknownSince !== undefined) {
+      return this.unknown(week, choice.direction, unknownSince + this.policy.settleMs, `Slack ${last?.code ?? "failed"} while posting`);
     }
     await this.release(week, runId);
     return this.fail(
@@ -480,6 +534,17 @@ export class WeeklyPublisher {
     }
   }
 
+  /** Notes on our claim that a post is about to be sent; returns that instant (ms since epoch). */
+  private async markSent(week: string, runId: string): Promise<number> {
+    const now = Date.now();
+    await this.state.update((state) => {
+      const claim = state.claims.find((c) => c.week === week && c.runId === runId);
+      if (claim) claim.sentAt = new Date(now).toISOString();
+      return { write: claim !== undefined, result: undefined };
+    });
+    return now;
+  }
+
   /** Gives up our claim so that a later run can post the week. */
   private async release(week: string, runId: string): Promise<void> {
     await this.state.update((state) => {
@@ -487,6 +552,16 @@ export class WeeklyPublisher {
       state.claims = state.claims.filter((c) => !(c.week === week && c.runId === runId));
       return { write: state.claims.length !== before, result: undefined };
     });
+  }
+
+  /** A post may have landed: the claim stays, and nothing is posted for the week before a channel check at `checkAfter`. */
+  private unknown(week: string, direction: string, checkAfter: number, what: string): PublishOutcome {
+    const at = new Date(checkAfter).toISOString();
+    this.logger.warn(
+      `Direction of the week ${week} (${direction}): ${what}; outcome unknown. ` +
+        `Will check channel ${this.channel} before posting again, not before ${at}.`,
+    );
+    return { status: "unknown", week, direction, checkAfter: at };
   }
 
   private fail(week: string, direction: string | undefined, permanent: boolean, reason: string): PublishOutcome {

@@ -18,6 +18,8 @@ import { isoWeekOf, parseCalendarDate, weekDays, zonedTimeToInstant } from "./we
 /** After a failed run, try again this much later (within the same week). */
 export const RETRY_AFTER_TRANSIENT_MS = 15 * 60_000;
 export const RETRY_AFTER_PERMANENT_MS = 6 * 60 * 60_000;
+/** After a post with an unknown outcome, check this long after the check can be trusted. */
+export const RETRY_AFTER_SETTLED_MS = 5_000;
 
 export interface WeeklyJobOptions {
   config: WeeklyConfig;
@@ -89,9 +91,11 @@ export function startWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
   const run = (at: Date): Promise<PublishOutcome> => {
     const week = isoWeekOf(at, config.timeZone);
     const outcome = publisher.publish(week).then((result) => {
-      if (result.status === "failed") scheduleRetry(week, result.permanent);
+      if (result.status === "failed") scheduleRetry(week, result.permanent ? RETRY_AFTER_PERMANENT_MS : RETRY_AFTER_TRANSIENT_MS);
       // Another run is posting: check back later in case it dies without finishing.
-      if (result.status === "in-progress") scheduleRetry(week, false);
+      if (result.status === "in-progress") scheduleRetry(week, RETRY_AFTER_TRANSIENT_MS);
+      // A post may have landed: check the channel as soon as that check can be trusted.
+      if (result.status === "unknown") scheduleRetry(week, Math.max(0, Date.parse(result.checkAfter) - Date.now()) + RETRY_AFTER_SETTLED_MS);
       return result;
     });
     inFlight = outcome.catch(() => undefined);
@@ -101,16 +105,13 @@ export function startWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
   // A failed week is tried again later in the same week: soon after a
   // transient failure, every few hours after a permanent one (an admin may
   // have invited the bot meanwhile). Unref'd: it never keeps the process alive.
-  const scheduleRetry = (week: string, permanent: boolean) => {
+  const scheduleRetry = (week: string, delayMs: number) => {
     if (stopped) return;
     clearTimeout(retryTimer);
-    retryTimer = setTimeout(
-      () => {
-        const current = new Date();
-        if (!stopped && isoWeekOf(current, config.timeZone) === week) void run(current);
-      },
-      permanent ? RETRY_AFTER_PERMANENT_MS : RETRY_AFTER_TRANSIENT_MS,
-    );
+    retryTimer = setTimeout(() => {
+      const current = new Date();
+      if (!stopped && isoWeekOf(current, config.timeZone) === week) void run(current);
+    }, delayMs);
     retryTimer.unref();
   };
 

@@ -4,13 +4,30 @@
  * after checking the channel (retryable: rate limits, 5xx, network errors,
  * timeouts, and the ambiguous `internal_error`/`fatal_error`, any of which may
  * hide a post that did land).
+ *
+ * A retryable failure also says whether Slack may *still be handling* the
+ * call (`unknownOutcome`): a timeout, a connection reset after the request
+ * was sent, a gateway's 502/504. Until well after such a call, the channel
+ * history cannot prove that the post did not land.
  */
 import { webApi } from "@slack/bolt";
 import { adminFix } from "../slack/fixes.js";
 
 export type SlackFailure =
   | { kind: "permanent"; code: string; fix: string }
-  | { kind: "retryable"; code: string; /** Slack's Retry-After, when it gave one. */ waitMs?: number };
+  | {
+      kind: "retryable";
+      code: string;
+      /** Slack's Retry-After, when it gave one. */
+      waitMs?: number;
+      /** The request may have reached Slack and still be in its hands: a later channel check is needed before trusting "not posted". */
+      unknownOutcome?: boolean;
+    };
+
+/** Network errors raised before a request could reach Slack: nothing was sent. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+/** Answers of a proxy in front of Slack that gave up waiting: Slack may still be handling the call. */
+const GATEWAY_GAVE_UP = new Set([408, 502, 504]);
 
 /** `ok:false` answers that do not mean the call failed for good (and may hide a post that landed). */
 const RETRYABLE_PLATFORM = new Set([
@@ -38,7 +55,7 @@ export function classifySlackError(error: unknown, channel: string): SlackFailur
     }
     case webApi.ErrorCode.HTTPError: {
       const status = (error as webApi.WebAPIHTTPError).statusCode;
-      if (status >= 500 || status === 408) return { kind: "retryable", code: `HTTP ${status}` };
+      if (status >= 500 || status === 408) return { kind: "retryable", code: `HTTP ${status}`, unknownOutcome: GATEWAY_GAVE_UP.has(status) };
       return {
         kind: "permanent",
         code: `HTTP ${status}`,
@@ -49,13 +66,13 @@ export function classifySlackError(error: unknown, channel: string): SlackFailur
       const original = (error as webApi.WebAPIRequestError).original;
       const cause = (original as { cause?: { code?: string; message?: string } }).cause;
       const detail = cause?.code ?? cause?.message ?? original.message;
-      const what = original.name === "TimeoutError" ? "timeout" : `network error (${detail})`;
-      return { kind: "retryable", code: what };
+      if (original.name === "TimeoutError") return { kind: "retryable", code: "timeout", unknownOutcome: true };
+      return { kind: "retryable", code: `network error (${detail})`, unknownOutcome: !NOT_SENT.has(cause?.code ?? "") };
     }
     default:
       // A timeout or network error that did not come through the client's wrapper.
       if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
-        return { kind: "retryable", code: "timeout" };
+        return { kind: "retryable", code: "timeout", unknownOutcome: true };
       }
       return {
         kind: "permanent",

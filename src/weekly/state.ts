@@ -62,6 +62,12 @@ export interface Claim {
   claimedAt: string;
   /** After this instant the claim is abandoned whoever made it (runs are bounded well below the lease). */
   leaseUntil: string;
+  /**
+   * When the claim's run last sent `chat.postMessage` without learning the
+   * outcome yet (written before sending). A run that takes the claim over
+   * waits until well after this before trusting a channel check.
+   */
+  sentAt?: string;
 }
 
 export interface WeeklyState {
@@ -257,9 +263,14 @@ export class StateFile {
         try {
           const owner: LockOwner = { pid: process.pid, host: os.hostname(), token, acquiredAt: new Date().toISOString() };
           await handle.writeFile(JSON.stringify(owner));
-        } finally {
-          await handle.close();
+        } catch (error) {
+          // A disk that is full (ENOSPC) must not leave an empty lock behind for others to wait on.
+          heldLocks.delete(token);
+          await handle.close().catch(() => undefined);
+          await fs.rm(this.lockPath, { force: true });
+          throw error;
         }
+        await handle.close();
         return token;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
@@ -292,7 +303,8 @@ export class StateFile {
   }
 
   private lockIsStale(holder: LockOwner): boolean {
-    const age = Date.now() - Date.parse(holder.acquiredAt);
+    // Either way: a lock dated far in the future (a clock that was wrong) is as abandoned as an old one.
+    const age = Math.abs(Date.now() - Date.parse(holder.acquiredAt));
     if (!(age < this.staleLockMs)) return true;
     return !ownerMayBeAlive(holder, holder.token, heldLocks);
   }

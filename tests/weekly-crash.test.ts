@@ -1,0 +1,77 @@
+/**
+ * `kill -9` of `directions post-weekly` while Slack is still handling its post,
+ * then an immediate rerun (a CronJob's retry, an impatient admin): the real
+ * CLI in real processes, against the fake Slack.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import type { WeeklyState } from "../src/weekly/state.js";
+import type { FakeSlack } from "./support/fake-slack.js";
+import { eachTestWithSlackAndState, type TempDir } from "./support/weekly-fixtures.js";
+
+const cli = join(import.meta.dirname, "..", "dist", "src", "cli.js");
+const CHANNEL = "C0WEEKLY1";
+
+let slack: FakeSlack;
+let tmp: TempDir;
+eachTestWithSlackAndState((s, t) => ([slack, tmp] = [s, t]));
+
+function env(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    SLACK_BOT_TOKEN: "xoxb-test",
+    SLACK_API_URL: slack.apiUrl,
+    DIRECTIONS_CHANNEL: CHANNEL,
+    DIRECTIONS_STATE: tmp.statePath,
+    DIRECTIONS_TZ: "UTC",
+  };
+}
+
+const readState = () => JSON.parse(readFileSync(tmp.statePath, "utf8")) as WeeklyState;
+const ourPosts = () => slack.messagesIn(CHANNEL).filter((m) => m.metadata?.event_type === "direction_of_week");
+
+/** The CLI in its own process; asynchronous, so the fake Slack in this process keeps answering. */
+function postWeekly(): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [cli, "post-weekly"], { env: env() });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on("close", (status) => resolve({ status, stdout, stderr })));
+}
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+it("kill -9 while the post is in flight, rerun at once: one post, and the rerun says the outcome is unknown", async () => {
+  slack.failNext("chat.postMessage", { delayMs: 2_000 }); // Slack is slow to answer (and to show the post)
+  const first = spawn(process.execPath, [cli, "post-weekly"], { env: env(), stdio: "ignore" });
+  await until(() => existsSync(tmp.statePath) && readState().claims.some((claim) => claim.sentAt !== undefined));
+  first.kill("SIGKILL");
+  await new Promise((resolve) => first.once("exit", resolve));
+
+  const rerun = await postWeekly();
+  expect(rerun.status).toBe(1);
+  expect(rerun.stderr).toMatch(/sent this week's post at .* and ended before Slack answered; outcome unknown\. Will check channel C0WEEKLY1 before posting again/);
+  expect(rerun.stderr).not.toMatch(/\n\s+at /); // no stack trace
+
+  await slack.waitFor((call) => call.method === "chat.postMessage"); // the killed run's post lands
+  expect(ourPosts()).toHaveLength(1);
+
+  // Later, once Slack cannot still be handling it: the check is trusted, the post is found and recorded.
+  const state = readState();
+  for (const claim of state.claims) claim.sentAt = new Date(Date.now() - 10 * 60_000).toISOString();
+  writeFileSync(tmp.statePath, JSON.stringify(state));
+  const later = await postWeekly();
+  expect(later.status).toBe(0);
+  expect(later.stdout).toContain("found our post in channel C0WEEKLY1");
+  expect(ourPosts()).toHaveLength(1);
+  expect(slack.callsTo("chat.postMessage")).toHaveLength(1);
+}, 30_000);

@@ -158,7 +158,7 @@ describe("npm start (dist/src/main.js)", () => {
         });
         child.on("close", () => reject(new Error(`exited early: ${stderr}`)));
       });
-      const response = await postSlashCommand(`http://127.0.0.1:${port}`, SIGNING_SECRET, { text: "compression" });
+      const response = await postSlashCommand(`http://127.0.0.1:${port}`, SIGNING_SECRET, { text: "compression", response_url: fake.responseUrl() });
       expect(response.status).toBe(200);
       expect(JSON.stringify(response.body)).toMatch(/模型压缩|蒸馏/);
 

@@ -9,6 +9,7 @@ import { createSlackApp } from "../src/app.js";
 import type { SearchLike } from "../src/slack/answers.js";
 import { decodePage } from "../src/slack/blocks.js";
 import { RecentKeys } from "../src/slack/dedupe.js";
+import { ResponseUrls } from "../src/slack/response-url.js";
 import {
   BOT_TOKEN,
   buttons,
@@ -23,6 +24,7 @@ import {
   type ReplyLike,
 } from "./support/app-harness.js";
 import { FAKE_BOT_ID, FAKE_BOT_USER_ID } from "./support/fake-slack.js";
+import { startForeignServer, type ForeignServer } from "./support/foreign-server.js";
 import {
   appMention,
   postBlockAction,
@@ -51,6 +53,16 @@ async function command(text: string): Promise<ReplyLike> {
   expect(limitProblems(reply)).toEqual([]);
   return reply;
 }
+
+/** A search that always fails (its message holds a token, which the logs must redact). */
+const broken: SearchLike = {
+  corpus: realSearch.corpus,
+  passageCount: (id) => realSearch.passageCount(id),
+  mostDiscussed: (count) => realSearch.mostDiscussed(count),
+  search: () => {
+    throw new Error(`index exploded (token ${BOT_TOKEN})`);
+  },
+};
 
 function mentionPosts() {
   return h.fake.callsTo("chat.postMessage");
@@ -288,14 +300,6 @@ describe("the HTTP endpoint", () => {
 describe("failures", () => {
   it("tells the user one sentence when the search fails, and logs what happened without tokens", async () => {
     await h.stop();
-    const broken: SearchLike = {
-      corpus: realSearch.corpus,
-      passageCount: (id) => realSearch.passageCount(id),
-      mostDiscussed: (count) => realSearch.mostDiscussed(count),
-      search: () => {
-        throw new Error(`index exploded (token ${BOT_TOKEN})`);
-      },
-    };
     h = await startHttpHarness({ search: broken });
 
     const reply = await command("compression");
@@ -332,6 +336,78 @@ describe("failures", () => {
     h.fake.expireResponseUrl("old");
     await postBlockAction(h.baseUrl, SIGNING_SECRET, { actionId: "directions_show_more", value: '{"q":"interpretability","o":3}', responseUrl: h.fake.responseUrl("old") });
     await expect.poll(() => h.lines.find((l) => l.includes("Failed to handle button directions_show_more"))).toMatch(/404/);
+  });
+});
+
+describe("replies go only to Slack", () => {
+  let foreign: ForeignServer;
+
+  beforeEach(async () => {
+    foreign = await startForeignServer();
+  });
+
+  afterEach(async () => {
+    await foreign.close();
+  });
+
+  it("allows Slack's own hosts and SLACK_API_URL's origin, nothing else", () => {
+    const slack = new ResponseUrls(undefined, 1000);
+    expect(slack.allows("https://hooks.slack.com/actions/T1/1/abc")).toBe(true);
+    expect(slack.allows("https://hooks.slack-gov.com/commands/T1/1/abc")).toBe(true);
+    for (const url of [
+      "http://hooks.slack.com/actions/T1/1/abc",
+      "https://hooks.slack.com:8443/actions/T1/1/abc",
+      "https://hooks.slack.com.example.org/actions",
+      "https://example.org/?u=https://hooks.slack.com/",
+      "http://127.0.0.1:4112/hook",
+      "not a url",
+      42,
+    ]) {
+      expect(slack.allows(url), String(url)).toBe(false);
+    }
+    const local = new ResponseUrls(h.fake.apiUrl, 1000);
+    expect(local.allows(h.fake.responseUrl())).toBe(true);
+    expect(local.allows(foreign.url())).toBe(false);
+  });
+
+  it("ignores a button or command whose response_url is another server, and logs it", async () => {
+    const clicked = await postBlockAction(h.baseUrl, SIGNING_SECRET, { actionId: "directions_show_more", value: '{"q":"interpretability","o":3}', responseUrl: foreign.url() });
+    expect(clicked.status).toBe(200);
+    const command = await postSlashCommand(h.baseUrl, SIGNING_SECRET, { text: "compression", response_url: foreign.url() });
+    expect(command).toEqual({ status: 200, body: "" });
+    const origin = new URL(foreign.url()).origin;
+    const warnings = h.lines.filter((l) => l.includes(`its response_url points to ${origin}, not to Slack`));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^\[WARN\] directions Ignored button directions_show_more from U0HUMAN/),
+      expect.stringMatching(/^\[WARN\] directions Ignored \/directions from U0HUMAN in C0TEST/),
+    ]);
+
+    // A click after them is answered as usual, and the other server got nothing.
+    await postBlockAction(h.baseUrl, SIGNING_SECRET, { actionId: "directions_show_more", value: '{"q":"interpretability","o":3}', responseUrl: h.fake.responseUrl("after") });
+    await h.fake.waitForResponse((p) => p.id === "after");
+    expect(foreign.requests).toEqual([]);
+  });
+
+  it("does not follow a redirect from Slack's origin to another server (307 and 302)", async () => {
+    for (const status of [307, 302]) {
+      h.fake.redirectResponseUrl(`moved${status}`, foreign.url(`/${status}`), status);
+      await postBlockAction(h.baseUrl, SIGNING_SECRET, { actionId: "directions_show_more", value: '{"q":"interpretability","o":3}', responseUrl: h.fake.responseUrl(`moved${status}`) });
+      await expect
+        .poll(() => h.lines.find((l) => l.includes("Failed to handle button directions_show_more") && l.includes(`redirect (${status})`)))
+        .toBeDefined();
+    }
+    // A failed reply is not retried as a failure notice either.
+    expect(h.lines.filter((l) => l.includes("Could not tell the user"))).toEqual([]);
+    expect(foreign.requests).toEqual([]);
+  });
+
+  it("does not follow a redirect with the failure notice either", async () => {
+    await h.stop();
+    h = await startHttpHarness({ search: broken });
+    h.fake.redirectResponseUrl("moved", foreign.url("/notice"), 307);
+    await postBlockAction(h.baseUrl, SIGNING_SECRET, { actionId: "directions_show_more", value: '{"q":"compression","o":3}', responseUrl: h.fake.responseUrl("moved") });
+    await expect.poll(() => h.lines.find((l) => l.includes("Could not tell the user about the failure"))).toMatch(/redirect \(307\)/);
+    expect(foreign.requests).toEqual([]);
   });
 });
 

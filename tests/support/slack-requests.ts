@@ -7,7 +7,10 @@ export const TEST_CHANNEL_ID = "C0TEST";
 export const TEST_CHANNEL_NAME = "research";
 /** The deprecated verification token Slack still puts in payloads; Bolt ignores it. */
 const VERIFICATION_TOKEN = "vErIfIcAtIoNtOkEn";
-/** A response_url that refuses connections at once: the default must never reach the internet. */
+/**
+ * Not a Slack response_url, so the app ignores a request carrying it (tests that want an answer pass the
+ * fake Slack's); and it refuses connections at once: the default must never reach the internet.
+ */
 const UNREACHABLE_RESPONSE_URL = "http://127.0.0.1:1/commands/unset";
 
 export interface SignedHeaders {

@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, RespondArguments, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { decodePage } from "../../slack/blocks.js";
 import type { ListenerDeps } from "../types.js";
 import { EXPIRED } from "./show-more.js";
@@ -12,9 +12,10 @@ import { EXPIRED } from "./show-more.js";
  * in_channel post a new message rather than an edit of the ephemeral one.
  */
 export function share(deps: ListenerDeps) {
-  return async ({ ack, action, body, respond, logger }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
+  return async ({ ack, action, body, logger }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const page = decodePage(action.value);
+    const respond = (message: RespondArguments) => deps.responses.post(body.response_url, message);
     if (page === undefined) {
       await respond({ response_type: "ephemeral", replace_original: false, text: EXPIRED });
       return;

@@ -15,6 +15,7 @@ import {
 } from "@slack/bolt";
 import { ConfigError, type HttpConfig, type SocketConfig } from "./config.js";
 import { registerListeners } from "./listeners/index.js";
+import { createHttpReceiver, guardSocketMode } from "./receivers.js";
 import { Answers, type SearchLike } from "./slack/answers.js";
 import { adminFix } from "./slack/fixes.js";
 import { RecentKeys } from "./slack/dedupe.js";
@@ -138,6 +139,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       },
       ...(options.socketPingTimeoutMs !== undefined ? { clientPingTimeout: options.socketPingTimeoutMs } : {}),
     });
+    guardSocketMode(receiver, logger);
     app = new App({
       token: config.botToken,
       receiver,
@@ -152,8 +154,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       extendedErrorHandler: true,
     });
   } else {
-    app = new App({
-      token: config.botToken,
+    const httpReceiver = createHttpReceiver({
       signingSecret: config.signingSecret,
       port: config.port,
       endpoints: "/slack/events",
@@ -169,8 +170,13 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       ],
       logger,
       logLevel: logger.getLevel(),
+    });
+    app = new App({
+      token: config.botToken,
+      receiver: httpReceiver,
+      logger,
+      logLevel: logger.getLevel(),
       clientOptions,
-      installerOptions: { clientOptions: { ...clientOptions } },
       convoStore: false,
       deferInitialization: true,
       extendedErrorHandler: true,

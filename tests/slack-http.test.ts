@@ -29,6 +29,7 @@ import {
   appMention,
   postBlockAction,
   postEvent,
+  postSigned,
   postSlashCommand,
   postUrlVerification,
   TEST_CHANNEL_ID,
@@ -286,6 +287,32 @@ describe("the HTTP endpoint", () => {
     await postUrlVerification(h.baseUrl, SIGNING_SECRET, "round-trip");
     expect(h.fake.calls.filter((c) => c.method !== "auth.test")).toEqual([]);
     expect(h.fake.responses).toEqual([]);
+  });
+
+  it("answers a signed payload that is not a JSON object with 400 at once, and keeps working", async () => {
+    const form = "application/x-www-form-urlencoded";
+    const json = "application/json";
+    const bodies: Array<[string, string]> = [
+      ["payload=null", form],
+      ["payload=1", form],
+      ['payload="x"', form],
+      ["payload=[]", form],
+      ["null", json],
+      ["[]", json],
+      ["42", json],
+      ['"x"', json],
+      ["true", json],
+    ];
+    const answers = await Promise.all(bodies.map(([body, type]) => postSigned(h.baseUrl, SIGNING_SECRET, body, type)));
+    expect(answers.map((answer) => answer.status)).toEqual(bodies.map(() => 400));
+    expect(h.lines.filter((l) => l.includes("Refused a signed request whose payload is"))).toHaveLength(bodies.length);
+    expect(h.lines.find((l) => l.includes("payload=null") || l.includes("Unhandled"))).toBeUndefined();
+
+    // Unsigned, it is still a 401; and the endpoint still answers real requests.
+    expect((await postSigned(h.baseUrl, SIGNING_SECRET, "payload=null", form, { badSignature: true })).status).toBe(401);
+    expect((await postSigned(h.baseUrl, SIGNING_SECRET, "{not json", json)).status).toBe(400);
+    expect(await postUrlVerification(h.baseUrl, SIGNING_SECRET, "still-here")).toEqual({ status: 200, body: { challenge: "still-here" } });
+    expect((await command("compression")).text).toContain("compression");
   });
 
   it("answers url_verification and GET /healthz", async () => {

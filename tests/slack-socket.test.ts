@@ -99,6 +99,22 @@ describe("Socket Mode", () => {
     }
   });
 
+  it("acks an envelope whose payload is null or has no event, and keeps answering", async () => {
+    for (const type of ["events_api", "interactive", "slash_commands"] as const) {
+      expect((await h.socket.send(type, null)).payload).toEqual({});
+    }
+    expect((await h.socket.send("events_api", { type: "event_callback", event: null })).payload).toEqual({});
+    expect(h.lines.filter((l) => l.includes("Ignored a Socket Mode"))).toEqual([
+      expect.stringContaining("events_api envelope whose payload is null"),
+      expect.stringContaining("interactive envelope whose payload is null"),
+      expect.stringContaining("slash_commands envelope whose payload is null"),
+      expect.stringContaining("events_api envelope whose payload is an event callback whose event is null"),
+    ]);
+
+    const ack = await h.socket.send("slash_commands", command("compression"));
+    expect(visibleText(ack.payload as ReplyLike)).toMatch(/模型压缩|蒸馏/);
+  });
+
   it("reconnects after a refresh_requested disconnect and keeps answering", async () => {
     await h.socket.requestDisconnect("refresh_requested");
     await h.socket.connected();

@@ -197,7 +197,7 @@ export function postSlashCommand(
   signing: SigningOptions = {},
 ): Promise<SlackHttpResponse> {
   const body = new URLSearchParams({ ...slashCommandPayload(fields) }).toString();
-  return post(baseUrl, secret, body, "application/x-www-form-urlencoded", signing);
+  return postSigned(baseUrl, secret, body, "application/x-www-form-urlencoded", signing);
 }
 
 /** Posts a signed Events API delivery; retryNum/retryReason add Slack's redelivery headers. */
@@ -211,7 +211,7 @@ export function postEvent(
   const headers: Record<string, string> = {};
   if (options.retryNum !== undefined) headers["X-Slack-Retry-Num"] = String(options.retryNum);
   if (options.retryReason !== undefined) headers["X-Slack-Retry-Reason"] = options.retryReason;
-  return post(baseUrl, secret, body, "application/json", options, headers);
+  return postSigned(baseUrl, secret, body, "application/json", options, headers);
 }
 
 /** Posts the url_verification handshake Slack sends when the Request URL is configured. */
@@ -222,7 +222,7 @@ export function postUrlVerification(
   signing: SigningOptions = {},
 ): Promise<SlackHttpResponse> {
   const body = JSON.stringify({ token: VERIFICATION_TOKEN, challenge, type: "url_verification" });
-  return post(baseUrl, secret, body, "application/json", signing);
+  return postSigned(baseUrl, secret, body, "application/json", signing);
 }
 
 /** Posts a signed button click, form-encoded as `payload=<json>` as Slack does. */
@@ -233,15 +233,16 @@ export function postBlockAction(
   signing: SigningOptions = {},
 ): Promise<SlackHttpResponse> {
   const body = new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(options)) }).toString();
-  return post(baseUrl, secret, body, "application/x-www-form-urlencoded", signing);
+  return postSigned(baseUrl, secret, body, "application/x-www-form-urlencoded", signing);
 }
 
-async function post(
+/** Posts any body, signed (or spoilt as `signing` says), to a Bolt HTTP receiver: also bodies Slack never sends. */
+export async function postSigned(
   baseUrl: string,
   secret: string,
   body: string,
   contentType: string,
-  signing: SigningOptions,
+  signing: SigningOptions = {},
   extraHeaders: Record<string, string> = {},
 ): Promise<SlackHttpResponse> {
   const timestamp = signing.stale ? nowSeconds() - 600 : nowSeconds();

@@ -7,7 +7,7 @@ import { LogLevel } from "@slack/bolt";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSlackApp } from "../src/app.js";
 import type { SearchLike } from "../src/slack/answers.js";
-import { decodePage } from "../src/slack/blocks.js";
+import { decodePage, type Block } from "../src/slack/blocks.js";
 import { RecentKeys } from "../src/slack/dedupe.js";
 import { ResponseUrls } from "../src/slack/response-url.js";
 import {
@@ -33,7 +33,7 @@ import {
   postSlashCommand,
   postUrlVerification,
   TEST_CHANNEL_ID,
-  TEST_USER_NAME,
+  TEST_USER_ID,
 } from "./support/slack-requests.js";
 
 let h: HttpHarness;
@@ -135,6 +135,10 @@ describe("/directions over HTTP: the reply rides on the ack", () => {
     const page = post.body as ReplyLike;
 
     expect(page).toMatchObject({ response_type: "ephemeral", replace_original: true });
+    // No fixed block_id on the buttons: Slack would carry the old buttons' state over to the new ones.
+    const actionBlocks = (message: ReplyLike) => ((message.blocks ?? []) as Block[]).filter((b) => b.type === "actions");
+    expect(actionBlocks(page)).toHaveLength(1);
+    expect(actionBlocks(page)[0]).not.toHaveProperty("block_id");
     expect(limitProblems(page)).toEqual([]);
     expect(visibleText(page)).toContain("“interpretability” (4–6)");
     expect(visibleText(page)).not.toEqual(visibleText(first));
@@ -159,12 +163,14 @@ describe("/directions over HTTP: the reply rides on the ack", () => {
     const shared = (await h.fake.waitForResponse((p) => p.id === "share1")).body as ReplyLike;
     const deleted = (await h.fake.waitForResponse((p) => p.id === "share1" && (p.body as ReplyLike).delete_original === true)).body;
 
-    expect(shared).toMatchObject({ response_type: "in_channel", replace_original: false });
-    expect(visibleText(shared)).toContain(`*${TEST_USER_NAME}* shared excerpts for “compression”`);
+    expect(shared).toMatchObject({ response_type: "in_channel", replace_original: false, unfurl_links: false, unfurl_media: false });
+    // The sharer as a mention (Slack shows their name), in the blocks and the notification text; nobody else.
+    expect(visibleText(shared)).toContain(`<@${TEST_USER_ID}> shared excerpts for “compression”`);
+    expect(shared.text).toMatch(new RegExp(`^<@${TEST_USER_ID}> shared excerpts for “compression”`));
     expect(visibleText(shared)).toContain("机智的叉烧");
     expect(buttons(shared)).toEqual({}); // no buttons in the channel
     expect(limitProblems(shared)).toEqual([]);
-    expect(pings(shared)).toEqual([]); // naming the sharer doesn't ping them
+    expect(new Set(pings(shared))).toEqual(new Set([`<@${TEST_USER_ID}>`]));
     expect(deleted).toEqual({ delete_original: true });
     expect(h.fake.responses.map((p) => p.id)).toEqual(["share1", "share1"]);
   });

@@ -38,7 +38,7 @@ export interface SlackAppOptions {
   socketPingTimeoutMs?: number;
   /** Web API retries (default: 2 retries, 0.5 s then 1 s). */
   retryConfig?: webApi.RetryOptions;
-  /** Web API request timeout in ms (default 10,000). */
+  /** Timeout in ms of a Web API request and of a reply through response_url (default 10,000). */
   timeoutMs?: number;
   /** The delivery memory for mentions (tests pass their own). */
   recent?: RecentKeys;

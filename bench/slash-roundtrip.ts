@@ -47,7 +47,8 @@ async function startStubApi(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`, server };
 }
 
-function slashBody(text: string): string {
+/** A signed-to-be slash command; its response_url is on the stub, the only origin besides Slack's that the app replies to. */
+function slashBody(text: string, responseUrl: string): string {
   return new URLSearchParams({
     token: "x",
     team_id: "T0BENCH",
@@ -60,7 +61,7 @@ function slashBody(text: string): string {
     text,
     api_app_id: "A0BENCH",
     is_enterprise_install: "false",
-    response_url: "http://127.0.0.1:1/unused",
+    response_url: responseUrl,
     trigger_id: "1.2.3",
   }).toString();
 }
@@ -136,7 +137,7 @@ async function main(): Promise<void> {
   const bareServer = (await bare.start({ port: 0, host: "127.0.0.1" } as never)) as Server;
   const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
 
-  const bodies = QUERIES.map(slashBody);
+  const bodies = QUERIES.map((query) => slashBody(query, new URL("/response/unused", stub.url).href));
   const samples = { ours: [] as number[], bare: [] as number[] };
   const perQuery = QUERIES.map(() => ({ ours: [] as number[], bare: [] as number[] }));
   let replyBytes = 0;

@@ -15,10 +15,12 @@ import {
 } from "@slack/bolt";
 import { ConfigError, type HttpConfig, type SocketConfig } from "./config.js";
 import { registerListeners } from "./listeners/index.js";
+import { createHttpReceiver, guardSocketMode } from "./receivers.js";
 import { Answers, type SearchLike } from "./slack/answers.js";
 import { adminFix } from "./slack/fixes.js";
 import { RecentKeys } from "./slack/dedupe.js";
 import { AppLogger } from "./slack/logger.js";
+import { originOf, ResponseUrlError, ResponseUrls } from "./slack/response-url.js";
 
 /** What every failure tells the user: one short sentence. */
 export const FAILURE_SENTENCE = "Sorry, something went wrong on my side; please try again in a moment.";
@@ -36,7 +38,7 @@ export interface SlackAppOptions {
   socketPingTimeoutMs?: number;
   /** Web API retries (default: 2 retries, 0.5 s then 1 s). */
   retryConfig?: webApi.RetryOptions;
-  /** Web API request timeout in ms (default 10,000). */
+  /** Timeout in ms of a Web API request and of a reply through response_url (default 10,000). */
   timeoutMs?: number;
   /** The delivery memory for mentions (tests pass their own). */
   recent?: RecentKeys;
@@ -109,12 +111,13 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const secrets = config.mode === "http" ? [config.signingSecret] : [];
   const logger = options.logger ?? new AppLogger({ level: config.logLevel, secrets });
   const apiUrl = config.apiUrl ?? "https://slack.com/api/";
+  const timeoutMs = options.timeoutMs ?? 10_000;
 
   // Few, quick retries: the user is waiting, and a retried chat.postMessage whose
   // first answer was lost posts twice. A finite timeout so nothing hangs forever.
   const clientOptions: webApi.WebClientOptions = {
     retryConfig: options.retryConfig ?? { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
-    timeout: options.timeoutMs ?? 10_000,
+    timeout: timeoutMs,
     ...(config.apiUrl !== undefined ? { slackApiUrl: config.apiUrl } : {}),
   };
 
@@ -136,6 +139,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       },
       ...(options.socketPingTimeoutMs !== undefined ? { clientPingTimeout: options.socketPingTimeoutMs } : {}),
     });
+    guardSocketMode(receiver, logger);
     app = new App({
       token: config.botToken,
       receiver,
@@ -150,8 +154,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       extendedErrorHandler: true,
     });
   } else {
-    app = new App({
-      token: config.botToken,
+    const httpReceiver = createHttpReceiver({
       signingSecret: config.signingSecret,
       port: config.port,
       endpoints: "/slack/events",
@@ -167,16 +170,33 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       ],
       logger,
       logLevel: logger.getLevel(),
+    });
+    app = new App({
+      token: config.botToken,
+      receiver: httpReceiver,
+      logger,
+      logLevel: logger.getLevel(),
       clientOptions,
-      installerOptions: { clientOptions: { ...clientOptions } },
       convoStore: false,
       deferInitialization: true,
       extendedErrorHandler: true,
     });
   }
 
+  // Replies go only to Slack: a request whose response_url points elsewhere is acknowledged and ignored.
+  const responses = new ResponseUrls(config.apiUrl, timeoutMs);
+  app.use(async (args) => {
+    const request = args.body as unknown as Record<string, unknown>;
+    if (!("response_url" in request) || responses.allows(request.response_url)) {
+      await args.next();
+      return;
+    }
+    logger.warn(`Ignored ${describeRequest(request)}: its response_url points to ${originOf(request.response_url)}, not to Slack`);
+    if ("ack" in args) await args.ack?.();
+  });
+
   const answers = new Answers(options.search);
-  registerListeners(app, { answers, recent: options.recent ?? new RecentKeys() });
+  registerListeners(app, { answers, recent: options.recent ?? new RecentKeys(), responses });
 
   // With extendedErrorHandler the handler also gets the request's body and context.
   app.error(async ({ error, body, context }: { error: CodedError; body: unknown; context: Context; logger: Logger }) => {
@@ -193,15 +213,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   /** Best effort: one short sentence to whoever was waiting, where that can still work. */
   async function tellUser(body: Record<string, unknown> | undefined, error: unknown, token: string | undefined): Promise<void> {
     if (!body) return;
-    const responseUrl = typeof body.response_url === "string" ? body.response_url : undefined;
-    const failedRespond = (error as { code?: unknown }).code === "slack_bolt_respond_error";
-    if (responseUrl !== undefined && !failedRespond) {
-      await fetch(responseUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ response_type: "ephemeral", replace_original: false, text: FAILURE_SENTENCE }),
-        signal: AbortSignal.timeout(5000),
-      });
+    // A reply that failed would just fail again.
+    if ("response_url" in body && !(error instanceof ResponseUrlError)) {
+      await responses.post(body.response_url, { response_type: "ephemeral", replace_original: false, text: FAILURE_SENTENCE });
       return;
     }
     const event = body.event as { type?: string; channel?: string; ts?: string; thread_ts?: string } | undefined;

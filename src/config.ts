@@ -36,6 +36,7 @@ export interface HttpConfig extends Common {
   mode: "http";
   botToken: string;
   signingSecret: string;
+  /** From `PORT`: 1–65535. Code may pass 0 (any free port), as the tests do. */
   port: number;
   apiUrl?: string;
 }
@@ -78,15 +79,39 @@ function tokenKind(token: string): string {
   }
 }
 
+/** What is wrong with the characters of a pasted token or secret, if anything (without echoing it). */
+function characterProblem(secret: string): string | undefined {
+  if (/\s/.test(secret)) return "contains spaces";
+  if (/["'`]/.test(secret)) return "contains quotes";
+  if (/[^A-Za-z0-9-]/.test(secret)) return "contains characters other than letters, digits and dashes";
+  return undefined;
+}
+
+/** Checks a token's characters, then its prefix (`xoxb`, `xapp`). */
+function checkToken(name: "SLACK_BOT_TOKEN" | "SLACK_APP_TOKEN", token: string, prefix: string): string {
+  const problem = characterProblem(token);
+  if (problem !== undefined) throw new ConfigError(`${name} ${problem}: copy it again from ${WHERE[name]}`);
+  if (!token.startsWith(`${prefix}-`)) {
+    throw new ConfigError(`${name} is malformed: it should start with ${prefix}- but is ${tokenKind(token)}: ${WHERE[name]}`);
+  }
+  if (token === `${prefix}-`) throw new ConfigError(`${name} is incomplete (just "${prefix}-"): copy it again from ${WHERE[name]}`);
+  return token;
+}
+
 function checkBotToken(env: Env, needed: string): string {
   const token = value(env, "SLACK_BOT_TOKEN");
   if (token === undefined) throw new ConfigError(`SLACK_BOT_TOKEN is missing (${needed}): ${WHERE.SLACK_BOT_TOKEN}`);
-  if (!/^xoxb-[A-Za-z0-9-]+$/.test(token)) {
-    throw new ConfigError(
-      `SLACK_BOT_TOKEN is malformed: it should start with xoxb- but is ${tokenKind(token)}: ${WHERE.SLACK_BOT_TOKEN}`,
-    );
+  return checkToken("SLACK_BOT_TOKEN", token, "xoxb");
+}
+
+function checkSigningSecret(secret: string): void {
+  const where = WHERE.SLACK_SIGNING_SECRET;
+  if (/^(xox[a-z]|xapp)-/.test(secret)) {
+    throw new ConfigError(`SLACK_SIGNING_SECRET is malformed: it is ${tokenKind(secret)}, not the signing secret: ${where}`);
   }
-  return token;
+  const problem = characterProblem(secret);
+  if (problem !== undefined) throw new ConfigError(`SLACK_SIGNING_SECRET ${problem}: copy it again from ${where}`);
+  if (secret.length < 8) throw new ConfigError(`SLACK_SIGNING_SECRET is too short for a signing secret: copy it again from ${where}`);
 }
 
 function checkApiUrl(env: Env): string | undefined {
@@ -107,7 +132,7 @@ function checkApiUrl(env: Env): string | undefined {
 function checkPort(env: Env): number {
   const raw = value(env, "PORT");
   if (raw === undefined) return 3000;
-  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) {
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) < 1 || Number(raw) > 65535) {
     throw new ConfigError(`PORT is malformed: expected a port number from 1 to 65535 (default 3000)`);
   }
   return Number(raw);
@@ -133,11 +158,7 @@ export function readConfig(env: Env = process.env): AppConfig {
   }
 
   if (appToken !== undefined) {
-    if (!/^xapp-[A-Za-z0-9-]+$/.test(appToken)) {
-      throw new ConfigError(
-        `SLACK_APP_TOKEN is malformed: it should start with xapp- but is ${tokenKind(appToken)}: ${WHERE.SLACK_APP_TOKEN}`,
-      );
-    }
+    checkToken("SLACK_APP_TOKEN", appToken, "xapp");
     const token = checkBotToken(env, "Socket Mode needs it with SLACK_APP_TOKEN");
     return { mode: "socket", botToken: token, appToken, apiUrl: checkApiUrl(env), logLevel };
   }
@@ -147,11 +168,7 @@ export function readConfig(env: Env = process.env): AppConfig {
       `SLACK_SIGNING_SECRET is missing: ${WHERE.SLACK_SIGNING_SECRET} (or set SLACK_APP_TOKEN to use Socket Mode instead)`,
     );
   }
-  if (/^(xox|xapp)/.test(signingSecret) || !/^[^\s"'<>]{8,}$/.test(signingSecret)) {
-    throw new ConfigError(
-      `SLACK_SIGNING_SECRET is malformed: expected the letters and digits shown at ${WHERE.SLACK_SIGNING_SECRET} (not a token)`,
-    );
-  }
+  checkSigningSecret(signingSecret);
   const token = checkBotToken(env, "HTTP mode needs it with SLACK_SIGNING_SECRET");
   return { mode: "http", botToken: token, signingSecret, port: checkPort(env), apiUrl: checkApiUrl(env), logLevel };
 }

@@ -5,6 +5,8 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -50,6 +52,15 @@ function run(env: NodeJS.ProcessEnv, options: { input?: string; cwd?: string } =
   });
 }
 
+/** A port that was free a moment ago: PORT=0 is refused, so a test of main.js in HTTP mode needs a real one. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 const message = (env: Record<string, string>) => {
   try {
     readConfig(env);
@@ -73,6 +84,23 @@ describe("readConfig", () => {
     expect(readConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: "8080" })).toMatchObject({ port: 8080 });
   });
 
+  it("says what is wrong with a pasted token or secret (spaces, quotes, other characters), for all three, without echoing it", () => {
+    const bot = "OAuth & Permissions → Bot User OAuth Token (install the app to your workspace first)";
+    const app = "Basic Information → App-Level Tokens, a token with the connections:write scope";
+    const secret = "Basic Information → App Credentials → Signing Secret";
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ SLACK_BOT_TOKEN: "xoxb-abc def", SLACK_SIGNING_SECRET: SIGNING_SECRET }, `SLACK_BOT_TOKEN contains spaces: copy it again from ${bot}`],
+      [{ SLACK_BOT_TOKEN: '"xoxb-abc-def"', SLACK_SIGNING_SECRET: SIGNING_SECRET }, `SLACK_BOT_TOKEN contains quotes: copy it again from ${bot}`],
+      [{ SLACK_BOT_TOKEN: "xoxb-abc\u200Bdef", SLACK_SIGNING_SECRET: SIGNING_SECRET }, `SLACK_BOT_TOKEN contains characters other than letters, digits and dashes: copy it again from ${bot}`],
+      [{ SLACK_BOT_TOKEN: "xoxb-", SLACK_SIGNING_SECRET: SIGNING_SECRET }, `SLACK_BOT_TOKEN is incomplete (just "xoxb-"): copy it again from ${bot}`],
+      [{ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: "xapp-1-A0 TEST" }, `SLACK_APP_TOKEN contains spaces: copy it again from ${app}`],
+      [{ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: "xapp-1-A0TEST'" }, `SLACK_APP_TOKEN contains quotes: copy it again from ${app}`],
+      [{ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: "8f742231 b10e8888" }, `SLACK_SIGNING_SECRET contains spaces: copy it again from ${secret}`],
+      [{ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: "8f742231b10e8888<" }, `SLACK_SIGNING_SECRET contains characters other than letters, digits and dashes: copy it again from ${secret}`],
+    ];
+    for (const [env, expected] of cases) expect(message(env)).toBe(expected);
+  });
+
   it("normalizes SLACK_API_URL and LOG_LEVEL", () => {
     const config = readConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: "https://slack-gov.com/api", LOG_LEVEL: "DEBUG" });
     expect(config).toMatchObject({ apiUrl: "https://slack-gov.com/api/", logLevel: "debug" });
@@ -92,10 +120,15 @@ describe("readConfig", () => {
     expect(m1).toMatch(/^SLACK_BOT_TOKEN is malformed: it should start with xoxb- but is a user token \(xoxp-\)/);
     expect(m1).not.toContain("secretusertoken");
     expect(message({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: BOT_TOKEN })).toMatch(/^SLACK_APP_TOKEN is malformed: .*bot token \(xoxb-\)/);
-    expect(message({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: BOT_TOKEN })).toMatch(/^SLACK_SIGNING_SECRET is malformed/);
-    expect(message({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: "has spaces in it" })).toMatch(/^SLACK_SIGNING_SECRET is malformed/);
-    expect(message({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: "http" })).toMatch(/^PORT is malformed/);
-    expect(message({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: "70000" })).toMatch(/^PORT is malformed/);
+    expect(message({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: BOT_TOKEN })).toBe(
+      "SLACK_SIGNING_SECRET is malformed: it is a bot token (xoxb-), not the signing secret: Basic Information → App Credentials → Signing Secret",
+    );
+    expect(message({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: "abc1234" })).toMatch(/^SLACK_SIGNING_SECRET is too short/);
+    for (const port of ["http", "70000", "0", "-1", "80.5"]) {
+      expect(message({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: port }), port).toBe(
+        "PORT is malformed: expected a port number from 1 to 65535 (default 3000)",
+      );
+    }
     expect(message({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: "slack.com" })).toMatch(/^SLACK_API_URL is malformed/);
     expect(message({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: "ftp://x/api/" })).toMatch(/^SLACK_API_URL is malformed/);
     expect(message({ LOG_LEVEL: "loud" })).toMatch(/^LOG_LEVEL is malformed/);
@@ -103,6 +136,22 @@ describe("readConfig", () => {
 });
 
 describe("npm start (dist/src/main.js)", () => {
+  it("stops with one line naming the variable, and exit code 1, for PORT=0, a six-field DIRECTIONS_CRON and a token with a space", async () => {
+    const http = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET };
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ ...http, PORT: "0" }, "directions: PORT is malformed: expected a port number from 1 to 65535 (default 3000)\n"],
+      [
+        { ...http, DIRECTIONS_CRON: "0 0 9 * * 1" },
+        'directions: DIRECTIONS_CRON is not a valid cron expression ("0 0 9 * * 1": 6 fields, not 5); use five fields "minute hour day-of-month month day-of-week", e.g. "0 9 * * 1" for Mondays at 09:00.\n',
+      ],
+      [{ ...http, SLACK_BOT_TOKEN: "xoxb-abc def" }, "directions: SLACK_BOT_TOKEN contains spaces: copy it again from OAuth & Permissions → Bot User OAuth Token (install the app to your workspace first)\n"],
+    ];
+    const results = await Promise.all(cases.map(([env]) => run(baseEnv(env))));
+    for (const [i, result] of results.entries()) {
+      expect(result).toEqual({ code: 1, stdout: "", stderr: cases[i]?.[1] });
+    }
+  });
+
   it("stops with one line naming the missing variable and exit code 1", async () => {
     const result = await run(baseEnv({ SLACK_BOT_TOKEN: BOT_TOKEN }));
     expect(result.code).toBe(1);
@@ -129,7 +178,7 @@ describe("npm start (dist/src/main.js)", () => {
     const fake = await startFakeSlack();
     try {
       fake.failNext("auth.test", { error: "invalid_auth" });
-      const result = await run(baseEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: "0", SLACK_API_URL: fake.apiUrl }));
+      const result = await run(baseEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl }));
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(
         "directions: SLACK_BOT_TOKEN was refused by Slack (invalid_auth): copy it again from OAuth & Permissions → Bot User OAuth Token",
@@ -143,7 +192,7 @@ describe("npm start (dist/src/main.js)", () => {
   it("runs in HTTP mode, answers a signed command, and stops cleanly on SIGTERM", async () => {
     const fake = await startFakeSlack();
     const child = spawn(process.execPath, [main], {
-      env: baseEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: "0", SLACK_API_URL: fake.apiUrl }),
+      env: baseEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: String(await freePort()), SLACK_API_URL: fake.apiUrl }),
       cwd: tempDir(),
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -158,7 +207,7 @@ describe("npm start (dist/src/main.js)", () => {
         });
         child.on("close", () => reject(new Error(`exited early: ${stderr}`)));
       });
-      const response = await postSlashCommand(`http://127.0.0.1:${port}`, SIGNING_SECRET, { text: "compression" });
+      const response = await postSlashCommand(`http://127.0.0.1:${port}`, SIGNING_SECRET, { text: "compression", response_url: fake.responseUrl() });
       expect(response.status).toBe(200);
       expect(JSON.stringify(response.body)).toMatch(/模型压缩|蒸馏/);
 

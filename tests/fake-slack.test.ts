@@ -137,7 +137,7 @@ describe("fake Web API with the real WebClient", () => {
     await expect(waiting).resolves.toMatchObject({ args: { channel: "C1" } });
   });
 
-  it("serves response_urls: records posts, then expired_url or used_url with 404", async () => {
+  it("serves response_urls: records posts, then expired_url or used_url with 404, or a redirect", async () => {
     const url = fake.responseUrl("cmd1");
     const postTo = (target: string) =>
       fetch(target, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"text":"hi"}' });
@@ -154,6 +154,12 @@ describe("fake Web API with the real WebClient", () => {
     const expired = await postTo(other);
     expect(expired.status).toBe(404);
     expect(await expired.json()).toEqual({ ok: false, error: "expired_url" });
+
+    fake.redirectResponseUrl("moved", "http://127.0.0.1:1/elsewhere", 302);
+    const moved = await fetch(fake.responseUrl("moved"), { method: "POST", body: "{}", redirect: "manual" });
+    expect(moved.status).toBe(302);
+    expect(moved.headers.get("location")).toBe("http://127.0.0.1:1/elsewhere");
+    expect(fake.responses.map((p) => p.id)).not.toContain("moved");
   });
 });
 

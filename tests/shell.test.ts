@@ -93,5 +93,7 @@ describe("runShell in-process", () => {
     const text = renderMessage(message, { color: false });
     expect(text).toContain("Excerpts for “<!here> compression”");
     expect(text).not.toMatch(/&lt;|&gt;|&amp;|\u200B/);
+    // The terminal shows the markers Slack replies neutralise as they were typed.
+    expect(renderMessage(new Answers(realSearch).command("_compression_ *x*"), { color: false })).toContain("“_compression_ *x*”");
   });
 });

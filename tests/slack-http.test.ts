@@ -7,8 +7,9 @@ import { LogLevel } from "@slack/bolt";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSlackApp } from "../src/app.js";
 import type { SearchLike } from "../src/slack/answers.js";
-import { decodePage } from "../src/slack/blocks.js";
+import { decodePage, type Block } from "../src/slack/blocks.js";
 import { RecentKeys } from "../src/slack/dedupe.js";
+import { ResponseUrls } from "../src/slack/response-url.js";
 import {
   BOT_TOKEN,
   buttons,
@@ -23,14 +24,16 @@ import {
   type ReplyLike,
 } from "./support/app-harness.js";
 import { FAKE_BOT_ID, FAKE_BOT_USER_ID } from "./support/fake-slack.js";
+import { startForeignServer, type ForeignServer } from "./support/foreign-server.js";
 import {
   appMention,
   postBlockAction,
   postEvent,
+  postSigned,
   postSlashCommand,
   postUrlVerification,
   TEST_CHANNEL_ID,
-  TEST_USER_NAME,
+  TEST_USER_ID,
 } from "./support/slack-requests.js";
 
 let h: HttpHarness;
@@ -51,6 +54,16 @@ async function command(text: string): Promise<ReplyLike> {
   expect(limitProblems(reply)).toEqual([]);
   return reply;
 }
+
+/** A search that always fails (its message holds a token, which the logs must redact). */
+const broken: SearchLike = {
+  corpus: realSearch.corpus,
+  passageCount: (id) => realSearch.passageCount(id),
+  mostDiscussed: (count) => realSearch.mostDiscussed(count),
+  search: () => {
+    throw new Error(`index exploded (token ${BOT_TOKEN})`);
+  },
+};
 
 function mentionPosts() {
   return h.fake.callsTo("chat.postMessage");
@@ -122,6 +135,10 @@ describe("/directions over HTTP: the reply rides on the ack", () => {
     const page = post.body as ReplyLike;
 
     expect(page).toMatchObject({ response_type: "ephemeral", replace_original: true });
+    // No fixed block_id on the buttons: Slack would carry the old buttons' state over to the new ones.
+    const actionBlocks = (message: ReplyLike) => ((message.blocks ?? []) as Block[]).filter((b) => b.type === "actions");
+    expect(actionBlocks(page)).toHaveLength(1);
+    expect(actionBlocks(page)[0]).not.toHaveProperty("block_id");
     expect(limitProblems(page)).toEqual([]);
     expect(visibleText(page)).toContain("“interpretability” (4–6)");
     expect(visibleText(page)).not.toEqual(visibleText(first));
@@ -146,12 +163,14 @@ describe("/directions over HTTP: the reply rides on the ack", () => {
     const shared = (await h.fake.waitForResponse((p) => p.id === "share1")).body as ReplyLike;
     const deleted = (await h.fake.waitForResponse((p) => p.id === "share1" && (p.body as ReplyLike).delete_original === true)).body;
 
-    expect(shared).toMatchObject({ response_type: "in_channel", replace_original: false });
-    expect(visibleText(shared)).toContain(`*${TEST_USER_NAME}* shared excerpts for “compression”`);
+    expect(shared).toMatchObject({ response_type: "in_channel", replace_original: false, unfurl_links: false, unfurl_media: false });
+    // The sharer as a mention (Slack shows their name), in the blocks and the notification text; nobody else.
+    expect(visibleText(shared)).toContain(`<@${TEST_USER_ID}> shared excerpts for “compression”`);
+    expect(shared.text).toMatch(new RegExp(`^<@${TEST_USER_ID}> shared excerpts for “compression”`));
     expect(visibleText(shared)).toContain("机智的叉烧");
     expect(buttons(shared)).toEqual({}); // no buttons in the channel
     expect(limitProblems(shared)).toEqual([]);
-    expect(pings(shared)).toEqual([]); // naming the sharer doesn't ping them
+    expect(new Set(pings(shared))).toEqual(new Set([`<@${TEST_USER_ID}>`]));
     expect(deleted).toEqual({ delete_original: true });
     expect(h.fake.responses.map((p) => p.id)).toEqual(["share1", "share1"]);
   });
@@ -276,6 +295,32 @@ describe("the HTTP endpoint", () => {
     expect(h.fake.responses).toEqual([]);
   });
 
+  it("answers a signed payload that is not a JSON object with 400 at once, and keeps working", async () => {
+    const form = "application/x-www-form-urlencoded";
+    const json = "application/json";
+    const bodies: Array<[string, string]> = [
+      ["payload=null", form],
+      ["payload=1", form],
+      ['payload="x"', form],
+      ["payload=[]", form],
+      ["null", json],
+      ["[]", json],
+      ["42", json],
+      ['"x"', json],
+      ["true", json],
+    ];
+    const answers = await Promise.all(bodies.map(([body, type]) => postSigned(h.baseUrl, SIGNING_SECRET, body, type)));
+    expect(answers.map((answer) => answer.status)).toEqual(bodies.map(() => 400));
+    expect(h.lines.filter((l) => l.includes("Refused a signed request whose payload is"))).toHaveLength(bodies.length);
+    expect(h.lines.find((l) => l.includes("payload=null") || l.includes("Unhandled"))).toBeUndefined();
+
+    // Unsigned, it is still a 401; and the endpoint still answers real requests.
+    expect((await postSigned(h.baseUrl, SIGNING_SECRET, "payload=null", form, { badSignature: true })).status).toBe(401);
+    expect((await postSigned(h.baseUrl, SIGNING_SECRET, "{not json", json)).status).toBe(400);
+    expect(await postUrlVerification(h.baseUrl, SIGNING_SECRET, "still-here")).toEqual({ status: 200, body: { challenge: "still-here" } });
+    expect((await command("compression")).text).toContain("compression");
+  });
+
   it("answers url_verification and GET /healthz", async () => {
     expect(await postUrlVerification(h.baseUrl, SIGNING_SECRET, "chal-42")).toEqual({ status: 200, body: { challenge: "chal-42" } });
     const health = await fetch(`${h.baseUrl}/healthz`);
@@ -288,14 +333,6 @@ describe("the HTTP endpoint", () => {
 describe("failures", () => {
   it("tells the user one sentence when the search fails, and logs what happened without tokens", async () => {
     await h.stop();
-    const broken: SearchLike = {
-      corpus: realSearch.corpus,
-      passageCount: (id) => realSearch.passageCount(id),
-      mostDiscussed: (count) => realSearch.mostDiscussed(count),
-      search: () => {
-        throw new Error(`index exploded (token ${BOT_TOKEN})`);
-      },
-    };
     h = await startHttpHarness({ search: broken });
 
     const reply = await command("compression");
@@ -332,6 +369,78 @@ describe("failures", () => {
     h.fake.expireResponseUrl("old");
     await postBlockAction(h.baseUrl, SIGNING_SECRET, { actionId: "directions_show_more", value: '{"q":"interpretability","o":3}', responseUrl: h.fake.responseUrl("old") });
     await expect.poll(() => h.lines.find((l) => l.includes("Failed to handle button directions_show_more"))).toMatch(/404/);
+  });
+});
+
+describe("replies go only to Slack", () => {
+  let foreign: ForeignServer;
+
+  beforeEach(async () => {
+    foreign = await startForeignServer();
+  });
+
+  afterEach(async () => {
+    await foreign.close();
+  });
+
+  it("allows Slack's own hosts and SLACK_API_URL's origin, nothing else", () => {
+    const slack = new ResponseUrls(undefined, 1000);
+    expect(slack.allows("https://hooks.slack.com/actions/T1/1/abc")).toBe(true);
+    expect(slack.allows("https://hooks.slack-gov.com/commands/T1/1/abc")).toBe(true);
+    for (const url of [
+      "http://hooks.slack.com/actions/T1/1/abc",
+      "https://hooks.slack.com:8443/actions/T1/1/abc",
+      "https://hooks.slack.com.example.org/actions",
+      "https://example.org/?u=https://hooks.slack.com/",
+      "http://127.0.0.1:4112/hook",
+      "not a url",
+      42,
+    ]) {
+      expect(slack.allows(url), String(url)).toBe(false);
+    }
+    const local = new ResponseUrls(h.fake.apiUrl, 1000);
+    expect(local.allows(h.fake.responseUrl())).toBe(true);
+    expect(local.allows(foreign.url())).toBe(false);
+  });
+
+  it("ignores a button or command whose response_url is another server, and logs it", async () => {
+    const clicked = await postBlockAction(h.baseUrl, SIGNING_SECRET, { actionId: "directions_show_more", value: '{"q":"interpretability","o":3}', responseUrl: foreign.url() });
+    expect(clicked.status).toBe(200);
+    const command = await postSlashCommand(h.baseUrl, SIGNING_SECRET, { text: "compression", response_url: foreign.url() });
+    expect(command).toEqual({ status: 200, body: "" });
+    const origin = new URL(foreign.url()).origin;
+    const warnings = h.lines.filter((l) => l.includes(`its response_url points to ${origin}, not to Slack`));
+    expect(warnings).toEqual([
+      expect.stringMatching(/^\[WARN\] directions Ignored button directions_show_more from U0HUMAN/),
+      expect.stringMatching(/^\[WARN\] directions Ignored \/directions from U0HUMAN in C0TEST/),
+    ]);
+
+    // A click after them is answered as usual, and the other server got nothing.
+    await postBlockAction(h.baseUrl, SIGNING_SECRET, { actionId: "directions_show_more", value: '{"q":"interpretability","o":3}', responseUrl: h.fake.responseUrl("after") });
+    await h.fake.waitForResponse((p) => p.id === "after");
+    expect(foreign.requests).toEqual([]);
+  });
+
+  it("does not follow a redirect from Slack's origin to another server (307 and 302)", async () => {
+    for (const status of [307, 302]) {
+      h.fake.redirectResponseUrl(`moved${status}`, foreign.url(`/${status}`), status);
+      await postBlockAction(h.baseUrl, SIGNING_SECRET, { actionId: "directions_show_more", value: '{"q":"interpretability","o":3}', responseUrl: h.fake.responseUrl(`moved${status}`) });
+      await expect
+        .poll(() => h.lines.find((l) => l.includes("Failed to handle button directions_show_more") && l.includes(`redirect (${status})`)))
+        .toBeDefined();
+    }
+    // A failed reply is not retried as a failure notice either.
+    expect(h.lines.filter((l) => l.includes("Could not tell the user"))).toEqual([]);
+    expect(foreign.requests).toEqual([]);
+  });
+
+  it("does not follow a redirect with the failure notice either", async () => {
+    await h.stop();
+    h = await startHttpHarness({ search: broken });
+    h.fake.redirectResponseUrl("moved", foreign.url("/notice"), 307);
+    await postBlockAction(h.baseUrl, SIGNING_SECRET, { actionId: "directions_show_more", value: '{"q":"compression","o":3}', responseUrl: h.fake.responseUrl("moved") });
+    await expect.poll(() => h.lines.find((l) => l.includes("Could not tell the user about the failure"))).toMatch(/redirect \(307\)/);
+    expect(foreign.requests).toEqual([]);
   });
 });
 

@@ -24,9 +24,15 @@ import {
   type SocketHarness,
 } from "./support/app-harness.js";
 import { FAKE_BOT_USER_ID } from "./support/fake-slack.js";
+import { startForeignServer } from "./support/foreign-server.js";
 import { appMention, blockActionsPayload, eventCallback, slashCommandPayload, TEST_CHANNEL_ID } from "./support/slack-requests.js";
 
 let h: SocketHarness;
+
+/** A slash command whose response_url is the fake Slack's, as Slack's own would be. */
+function command(text: string): Record<string, unknown> {
+  return slashCommandPayload({ text, response_url: h.fake.responseUrl() });
+}
 
 beforeEach(async () => {
   h = await startSocketHarness();
@@ -41,14 +47,14 @@ describe("Socket Mode", () => {
     expect(h.fake.callsTo("apps.connections.open").map((c) => c.token)).toEqual([APP_TOKEN]);
     expect(h.lines.some((l) => l.includes("Connected to Slack (Socket Mode)"))).toBe(true);
 
-    const ack = await h.socket.send("slash_commands", slashCommandPayload({ text: "compression" }));
+    const ack = await h.socket.send("slash_commands", command("compression"));
     const reply = ack.payload as ReplyLike;
     expect(reply.response_type).toBe("ephemeral");
     expect(visibleText(reply)).toMatch(/模型压缩|蒸馏/);
     expect(Object.keys(buttons(reply))).toContain("directions_share");
     expect(limitProblems(reply)).toEqual([]);
 
-    const chinese = (await h.socket.send("slash_commands", slashCommandPayload({ text: "数据标注太贵怎么办?" }))).payload as ReplyLike;
+    const chinese = (await h.socket.send("slash_commands", command("数据标注太贵怎么办?"))).payload as ReplyLike;
     expect(visibleText(chinese)).toContain("标注");
   });
 
@@ -68,12 +74,45 @@ describe("Socket Mode", () => {
 
   it("handles Show more over the socket and replies through response_url", async () => {
     const url = h.fake.responseUrl("sm1");
-    const first = (await h.socket.send("slash_commands", slashCommandPayload({ text: "interpretability" }))).payload as ReplyLike;
+    const first = (await h.socket.send("slash_commands", command("interpretability"))).payload as ReplyLike;
     const payload = blockActionsPayload({ actionId: "directions_show_more", value: buttons(first).directions_show_more, responseUrl: url });
     await h.socket.send("interactive", payload);
     const page = (await h.fake.waitForResponse((p) => p.id === "sm1")).body as ReplyLike;
     expect(page).toMatchObject({ replace_original: true });
     expect(visibleText(page)).toContain("(4–6)");
+  });
+
+  it("acks a button whose response_url is another server, and replies nothing there", async () => {
+    const foreign = await startForeignServer();
+    try {
+      const value = '{"q":"interpretability","o":3}';
+      const ack = await h.socket.send("interactive", blockActionsPayload({ actionId: "directions_show_more", value, responseUrl: foreign.url() }));
+      expect(ack.payload).toEqual({});
+      expect(h.lines.filter((l) => l.includes("Ignored button directions_show_more") && l.includes("not to Slack"))).toHaveLength(1);
+
+      // A click after it is answered as usual, and the other server got nothing.
+      await h.socket.send("interactive", blockActionsPayload({ actionId: "directions_show_more", value, responseUrl: h.fake.responseUrl("after") }));
+      await h.fake.waitForResponse((p) => p.id === "after");
+      expect(foreign.requests).toEqual([]);
+    } finally {
+      await foreign.close();
+    }
+  });
+
+  it("acks an envelope whose payload is null or has no event, and keeps answering", async () => {
+    for (const type of ["events_api", "interactive", "slash_commands"] as const) {
+      expect((await h.socket.send(type, null)).payload).toEqual({});
+    }
+    expect((await h.socket.send("events_api", { type: "event_callback", event: null })).payload).toEqual({});
+    expect(h.lines.filter((l) => l.includes("Ignored a Socket Mode"))).toEqual([
+      expect.stringContaining("events_api envelope whose payload is null"),
+      expect.stringContaining("interactive envelope whose payload is null"),
+      expect.stringContaining("slash_commands envelope whose payload is null"),
+      expect.stringContaining("events_api envelope whose payload is an event callback whose event is null"),
+    ]);
+
+    const ack = await h.socket.send("slash_commands", command("compression"));
+    expect(visibleText(ack.payload as ReplyLike)).toMatch(/模型压缩|蒸馏/);
   });
 
   it("reconnects after a refresh_requested disconnect and keeps answering", async () => {
@@ -84,7 +123,7 @@ describe("Socket Mode", () => {
     expect(h.fake.callsTo("apps.connections.open")).toHaveLength(2);
     expect(h.lines.some((l) => l.includes("reconnecting"))).toBe(true);
 
-    const ack = await h.socket.send("slash_commands", slashCommandPayload({ text: "compression" }));
+    const ack = await h.socket.send("slash_commands", command("compression"));
     expect(visibleText(ack.payload as ReplyLike)).toMatch(/模型压缩|蒸馏/);
     const mention = appMention({ text: `<@${FAKE_BOT_USER_ID}> compression` });
     await h.socket.send("events_api", eventCallback(mention));
@@ -123,7 +162,7 @@ describe("Socket Mode start-up and shutdown", () => {
     const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
     try {
       await h.socket.connected({ count: connectionsBefore + 1, timeoutMs: 15_000 });
-      const ack = await h.socket.send("slash_commands", slashCommandPayload({ text: "compression" }));
+      const ack = await h.socket.send("slash_commands", command("compression"));
       expect(visibleText(ack.payload as ReplyLike)).toMatch(/模型压缩|蒸馏/);
 
       child.kill("SIGINT");

@@ -61,6 +61,12 @@ describe("outgoing text", () => {
     expect(out).toBe(`a &lt;b&gt; &amp; ${ZWSP}*模型压缩*${ZWSP} \u2217star\u2217 end`);
   });
 
+  it("neutralises *, _, ~ and backticks in echoed text, so a query can't turn a reply bold, italic or struck through", () => {
+    const reply = new Answers(realSearch).command("_compression_ *x* ~y~ `z`");
+    expect(visibleText(reply)).toContain("“\u02CDcompression\u02CD \u2217x\u2217 \u223Cy\u223C \u02CBz\u02CB”");
+    expect(reply.text).not.toMatch(/[_*~`]/);
+  });
+
   it("keeps spans right when escaping lengthens the text before them", () => {
     const text = "&&&& <<compression>>";
     const start = text.indexOf("compression");

@@ -5,7 +5,7 @@
  */
 import type { Block, SlackMessage } from "../slack/blocks.js";
 import { ACTION_SHARE, ACTION_SHOW_MORE } from "../slack/blocks.js";
-import { decodeSlackEntities, ZWSP } from "../slack/text.js";
+import { decodeSlackEntities, restoreMrkdwnMarkers, ZWSP } from "../slack/text.js";
 
 export interface RenderOptions {
   /** Use ANSI bold/dim (a terminal). */
@@ -19,7 +19,6 @@ const DIM = "\u001b[2m";
 const RESET = "\u001b[0m";
 
 const EMOJI: Record<string, string> = { ":mag:": "🔎", ":wave:": "👋" };
-const LOOKALIKES: Record<string, string> = { "\u2217": "*", "\u223C": "~", "\u02CB": "`" };
 
 /** mrkdwn → terminal text. */
 export function mrkdwnToText(mrkdwn: string, options: RenderOptions): string {
@@ -33,7 +32,7 @@ export function mrkdwnToText(mrkdwn: string, options: RenderOptions): string {
   text = text.replace(/`([^`\n]+)`/g, (_m, inner: string) => inner);
   text = text.replace(/:[a-z_]+:/g, (code) => EMOJI[code] ?? code);
   text = text.split(ZWSP).join("");
-  text = text.replace(/[\u2217\u223C\u02CB]/g, (c) => LOOKALIKES[c] ?? c);
+  text = restoreMrkdwnMarkers(text);
   // Quotes: "> line" → "  │ line".
   text = text.replace(/^>/gm, "  │ ");
   return decodeSlackEntities(text);

@@ -35,7 +35,7 @@ const SUGGESTIONS = 3;
 export interface PageOptions {
   /** Offer Show more / Share in channel buttons (the ephemeral `/directions` reply). */
   buttons: boolean;
-  /** Display name of the user who shared the results. */
+  /** User id of who shared the results (shown as a mention). */
   sharedBy?: string;
 }
 

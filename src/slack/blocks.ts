@@ -6,7 +6,7 @@
 import type { types } from "@slack/bolt";
 import type { Corpus, Direction } from "../corpus/types.js";
 import type { Hit } from "../search/types.js";
-import { cutAt, highlightMrkdwn, mrkdwnLink, mrkdwnLiteral, mrkdwnLiteralWithin, truncate } from "./text.js";
+import { cutAt, highlightMrkdwn, mrkdwnLink, mrkdwnLiteral, mrkdwnLiteralWithin, truncate, userMention } from "./text.js";
 
 export type Block = types.SectionBlock | types.ContextBlock | types.ActionsBlock | types.DividerBlock;
 
@@ -125,7 +125,7 @@ export interface ResultsOptions {
   buttons: boolean;
   /** The query was cut to the first N characters. */
   truncatedTo?: number;
-  /** Who shared the results in the channel (their display name, not a mention). */
+  /** The user id of who shared the results in the channel (shown as a mention, which Slack renders as their name). */
   sharedBy?: string;
 }
 
@@ -136,9 +136,8 @@ export function resultsMessage(options: ResultsOptions): SlackMessage {
   const first = offset + 1;
   const last = offset + hits.length;
   const range = hits.length === 1 ? `${first}` : `${first}–${last}`;
-  const heading = options.sharedBy !== undefined
-    ? `:mag: *${mrkdwnLiteralWithin(options.sharedBy, 80)}* shared excerpts for ${quoteQuery(query)} (${range})`
-    : `:mag: Excerpts for ${quoteQuery(query)} (${range})`;
+  const who = options.sharedBy !== undefined ? `${userMention(options.sharedBy)} shared excerpts` : "Excerpts";
+  const heading = `:mag: ${who} for ${quoteQuery(query)} (${range})`;
   blocks.push(section(heading));
   if (options.truncatedTo !== undefined) {
     blocks.push(context(`Your text was long, so I searched its first ${options.truncatedTo} characters.`));
@@ -173,7 +172,8 @@ export function resultsMessage(options: ResultsOptions): SlackMessage {
       style: "primary",
       value: encodePage({ q: query, o: offset }),
     });
-    blocks.push({ type: "actions", block_id: "directions_results_actions", elements });
+    // No block_id: Show more replaces the message, and Slack would carry a fixed block_id's button state over.
+    blocks.push({ type: "actions", elements });
   } else if (options.sharedBy === undefined && options.hasMore) {
     blocks.push(context("More with `/directions` followed by your question."));
   }
@@ -181,8 +181,8 @@ export function resultsMessage(options: ResultsOptions): SlackMessage {
   const summary = hits
     .map((hit, i) => `${offset + i + 1}. ${hit.author || "Anonymous"}: ${truncate(hit.excerpt.replace(/\s+/g, " "), 140)}`)
     .join("  ");
-  const who = options.sharedBy !== undefined ? `${options.sharedBy} shared excerpts` : "Excerpts";
-  return clampMessage({ text: fallback(`${who} for “${truncate(query, 100)}”: ${summary}`), blocks });
+  // The mention is added after escaping, so that it stays a mention.
+  return clampMessage({ text: `${who} ${fallback(`for “${truncate(query, 100)}”: ${summary}`)}`, blocks });
 }
 
 /** Lines "• *English* · 中文", chunked into sections that stay under the limits. */

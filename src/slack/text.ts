@@ -26,18 +26,30 @@ export const ZWSP = "\u200B";
 
 /**
  * Look-alikes for the characters mrkdwn treats as formatting markers, so that
- * echoed text can't open or close bold, strike-through or code by accident
- * (mrkdwn has no backslash escape).
+ * echoed text can't open or close bold, italics, strike-through or code by
+ * accident (mrkdwn has no backslash escape).
  */
 const MRKDWN_MARKERS: Record<string, string> = {
   "*": "\u2217", // ∗ asterisk operator
+  "_": "\u02CD", // ˍ modifier letter low macron
   "~": "\u223C", // ∼ tilde operator
   "`": "\u02CB", // ˋ modifier letter grave accent
 };
+const MARKERS_BACK: Record<string, string> = Object.fromEntries(Object.entries(MRKDWN_MARKERS).map(([marker, lookalike]) => [lookalike, marker]));
 
-/** Escapes text for a mrkdwn field: entities plus neutralised `*`, `~` and backticks. */
+/** Escapes text for a mrkdwn field: entities plus neutralised `*`, `_`, `~` and backticks. */
 export function mrkdwnLiteral(text: string): string {
-  return escapeSlackText(text).replace(/[*~`]/g, (c) => MRKDWN_MARKERS[c] ?? c);
+  return escapeSlackText(text).replace(/[*_~`]/g, (c) => MRKDWN_MARKERS[c] ?? c);
+}
+
+/** The markers `mrkdwnLiteral` neutralised, back (for the terminal, which has no mrkdwn). */
+export function restoreMrkdwnMarkers(text: string): string {
+  return text.replace(/[\u2217\u02CD\u223C\u02CB]/g, (c) => MARKERS_BACK[c] ?? c);
+}
+
+/** A mention of a user by id (`<@U123>`, shown by Slack as their name), or "Someone" for anything that is not a user id. */
+export function userMention(userId: string): string {
+  return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : "Someone";
 }
 
 // ---------------------------------------------------------------------------

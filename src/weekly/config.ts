@@ -62,8 +62,11 @@ export function readWeeklySettings(env: Env = process.env, cwd: string = process
   }
 
   const cronExpression = setting(env, "DIRECTIONS_CRON") ?? DEFAULT_CRON;
-  if (!cron.validate(cronExpression)) {
-    const why = cronProblem(cronExpression);
+  // node-cron also takes six fields, seconds first: such an expression means something else than the
+  // five fields asked for, and can fire every second.
+  const fields = cronExpression.split(/\s+/).length;
+  if (fields !== 5 || !cron.validate(cronExpression)) {
+    const why = fields !== 5 ? `${fields} ${fields === 1 ? "field" : "fields"}, not 5` : cronProblem(cronExpression);
     throw new ConfigError(
       `DIRECTIONS_CRON is not a valid cron expression ("${cronExpression}": ${why}); ` +
         `use five fields "minute hour day-of-month month day-of-week", e.g. "${DEFAULT_CRON}" for Mondays at 09:00.`,

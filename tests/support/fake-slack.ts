@@ -99,6 +99,7 @@ export class FakeSlack {
   private readonly history = new Map<string, SlackMessage[]>();
   private readonly responseUrlUses = new Map<string, number>();
   private readonly expiredResponseUrls = new Set<string>();
+  private readonly redirectedResponseUrls = new Map<string, { location: string; status: number }>();
   private readonly builtIns: Record<string, BuiltIn>;
   private readonly teamId: string;
   private readonly botUserId: string;
@@ -182,6 +183,11 @@ export class FakeSlack {
   /** Makes later posts to that response_url fail as Slack does after 30 minutes. */
   expireResponseUrl(id: string): void {
     this.expiredResponseUrls.add(id);
+  }
+
+  /** Makes posts to that response_url answer with a redirect to `location` (307 keeps the POST, 302 turns it into a GET). */
+  redirectResponseUrl(id: string, location: string, status = 307): void {
+    this.redirectedResponseUrls.set(id, { location, status });
   }
 
   /** Resolves with the first call (already made or yet to come) that matches, for bots that post asynchronously. */
@@ -416,6 +422,11 @@ export class FakeSlack {
   private responseUrlPost(id: string, req: IncomingMessage, body: string, res: ServerResponse): void {
     const uses = (this.responseUrlUses.get(id) ?? 0) + 1;
     this.responseUrlUses.set(id, uses);
+    const redirect = this.redirectedResponseUrls.get(id);
+    if (redirect !== undefined) {
+      res.writeHead(redirect.status, { location: redirect.location }).end();
+      return;
+    }
     if (this.expiredResponseUrls.has(id)) {
       sendJson(res, 404, { ok: false, error: "expired_url" });
       return;

@@ -7,7 +7,10 @@ export const TEST_CHANNEL_ID = "C0TEST";
 export const TEST_CHANNEL_NAME = "research";
 /** The deprecated verification token Slack still puts in payloads; Bolt ignores it. */
 const VERIFICATION_TOKEN = "vErIfIcAtIoNtOkEn";
-/** A response_url that refuses connections at once: the default must never reach the internet. */
+/**
+ * Not a Slack response_url, so the app ignores a request carrying it (tests that want an answer pass the
+ * fake Slack's); and it refuses connections at once: the default must never reach the internet.
+ */
 const UNREACHABLE_RESPONSE_URL = "http://127.0.0.1:1/commands/unset";
 
 export interface SignedHeaders {
@@ -194,7 +197,7 @@ export function postSlashCommand(
   signing: SigningOptions = {},
 ): Promise<SlackHttpResponse> {
   const body = new URLSearchParams({ ...slashCommandPayload(fields) }).toString();
-  return post(baseUrl, secret, body, "application/x-www-form-urlencoded", signing);
+  return postSigned(baseUrl, secret, body, "application/x-www-form-urlencoded", signing);
 }
 
 /** Posts a signed Events API delivery; retryNum/retryReason add Slack's redelivery headers. */
@@ -208,7 +211,7 @@ export function postEvent(
   const headers: Record<string, string> = {};
   if (options.retryNum !== undefined) headers["X-Slack-Retry-Num"] = String(options.retryNum);
   if (options.retryReason !== undefined) headers["X-Slack-Retry-Reason"] = options.retryReason;
-  return post(baseUrl, secret, body, "application/json", options, headers);
+  return postSigned(baseUrl, secret, body, "application/json", options, headers);
 }
 
 /** Posts the url_verification handshake Slack sends when the Request URL is configured. */
@@ -219,7 +222,7 @@ export function postUrlVerification(
   signing: SigningOptions = {},
 ): Promise<SlackHttpResponse> {
   const body = JSON.stringify({ token: VERIFICATION_TOKEN, challenge, type: "url_verification" });
-  return post(baseUrl, secret, body, "application/json", signing);
+  return postSigned(baseUrl, secret, body, "application/json", signing);
 }
 
 /** Posts a signed button click, form-encoded as `payload=<json>` as Slack does. */
@@ -230,15 +233,16 @@ export function postBlockAction(
   signing: SigningOptions = {},
 ): Promise<SlackHttpResponse> {
   const body = new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(options)) }).toString();
-  return post(baseUrl, secret, body, "application/x-www-form-urlencoded", signing);
+  return postSigned(baseUrl, secret, body, "application/x-www-form-urlencoded", signing);
 }
 
-async function post(
+/** Posts any body, signed (or spoilt as `signing` says), to a Bolt HTTP receiver: also bodies Slack never sends. */
+export async function postSigned(
   baseUrl: string,
   secret: string,
   body: string,
   contentType: string,
-  signing: SigningOptions,
+  signing: SigningOptions = {},
   extraHeaders: Record<string, string> = {},
 ): Promise<SlackHttpResponse> {
   const timestamp = signing.stale ? nowSeconds() - 600 : nowSeconds();

@@ -110,7 +110,7 @@ export class SocketModeServer implements SocketModeEndpoint {
   }
 
   /** Delivers an envelope on the newest open connection and resolves with the app's ack. */
-  send(type: EnvelopeType, payload: Record<string, unknown>, options: EnvelopeOptions = {}): Promise<SocketModeAck> {
+  send(type: EnvelopeType, payload: unknown, options: EnvelopeOptions = {}): Promise<SocketModeAck> {
     const socket = this.open.at(-1);
     if (!socket) return Promise.reject(new Error("Socket Mode: no open connection to send on"));
     const envelopeId = randomUUID();
@@ -233,8 +233,9 @@ function closeGracefully(socket: WebSocket): Promise<void> {
 }
 
 /** Slack takes a reply from the ack for slash commands and for interactions that expect one (modals, options). */
-function acceptsResponsePayloadByDefault(type: EnvelopeType, payload: Record<string, unknown>): boolean {
+function acceptsResponsePayloadByDefault(type: EnvelopeType, payload: unknown): boolean {
   if (type === "slash_commands") return true;
-  if (type === "interactive") return payload.type === "view_submission" || payload.type === "block_suggestion";
+  const interaction = (payload as { type?: unknown } | null)?.type;
+  if (type === "interactive") return interaction === "view_submission" || interaction === "block_suggestion";
   return false;
 }

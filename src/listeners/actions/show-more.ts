@@ -6,14 +6,14 @@ export const EXPIRED = "That button no longer works; run /directions again.";
 
 /** "Show more": the next excerpts, replacing the ephemeral message (through its response_url). */
 export function showMore(deps: ListenerDeps) {
-  return async ({ ack, action, respond }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
+  return async ({ ack, action, body }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const page = decodePage(action.value);
     if (page === undefined) {
-      await respond({ response_type: "ephemeral", replace_original: false, text: EXPIRED });
+      await deps.responses.post(body.response_url, { response_type: "ephemeral", replace_original: false, text: EXPIRED });
       return;
     }
     const reply = deps.answers.page(page, { buttons: true });
-    await respond({ response_type: "ephemeral", replace_original: true, text: reply.text, blocks: reply.blocks });
+    await deps.responses.post(body.response_url, { response_type: "ephemeral", replace_original: true, text: reply.text, blocks: reply.blocks });
   };
 }

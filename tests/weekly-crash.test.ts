@@ -51,7 +51,7 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
 }
 
 it("kill -9 while the post is in flight, rerun at once: one post, and the rerun says the outcome is unknown", async () => {
-  slack.failNext("chat.postMessage", { delayMs: 2_000 }); // Slack is slow to answer (and to show the post)
+  slack.failNext("chat.postMessage", { delayMs: 5_000 }); // Slack is slow to answer (and to show the post), long enough to kill the run first even on a busy machine
   const first = spawn(process.execPath, [cli, "post-weekly"], { env: env(), stdio: "ignore" });
   await until(() => existsSync(tmp.statePath) && readState().claims.some((claim) => claim.sentAt !== undefined));
   first.kill("SIGKILL");

@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
-import { Glossary } from "../search/glossary.js";
-import { normalize } from "../search/normalize.js";
+import { Glossary } from "../text/glossary.js";
+import { normalize } from "../text/normalize.js";
 import { splitPassages } from "./passages.js";
 import type { Answer, Corpus, Direction, Passage, Reference, SynonymGroup } from "./types.js";
 

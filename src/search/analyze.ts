@@ -1,5 +1,5 @@
-import type { Glossary } from "./glossary.js";
-import { isCjk, isWordChar, normalize } from "./normalize.js";
+import type { Glossary } from "../text/glossary.js";
+import { isCjk, isWordChar, normalize } from "../text/normalize.js";
 import { CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS } from "./stopwords.js";
 
 /**

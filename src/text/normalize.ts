@@ -1,5 +1,5 @@
 /**
- * Text normalization shared by indexing, querying and highlighting.
+ * Text normalization shared by direction tagging, indexing, querying and highlighting.
  *
  * Every code point is NFKC-normalized (full-width → half-width, compatibility
  * forms → plain) and lower-cased on its own, so that each position of the

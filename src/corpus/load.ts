@@ -5,7 +5,7 @@ import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { Glossary } from "../text/glossary.js";
 import { normalize } from "../text/normalize.js";
 import { splitPassages } from "./passages.js";
-import type { Answer, Corpus, Direction, Passage, Reference, SynonymGroup } from "./types.js";
+import type { Answer, Corpus, Direction, LoadedCorpus, Passage, Reference, SynonymGroup } from "./types.js";
 
 /**
  * Control characters, line and paragraph separators and bidi controls: in a
@@ -15,6 +15,9 @@ import type { Answer, Corpus, Direction, Passage, Reference, SynonymGroup } from
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const printable = (text: string) => text.replace(UNPRINTABLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
+/** `file:line: problem` on one line, for errors and warnings. */
+const located = (file: string, line: number, problem: string) => printable(`${file}:${line}: ${problem}`);
+
 /** A corpus file that cannot be loaded; the message is one line, `file:line: what is wrong`. */
 export class CorpusError extends Error {
   override name = "CorpusError";
@@ -23,7 +26,7 @@ export class CorpusError extends Error {
     readonly line: number,
     readonly problem: string,
   ) {
-    super(printable(`${file}:${line}: ${problem}`));
+    super(located(file, line, problem));
   }
 }
 
@@ -45,12 +48,13 @@ export function defaultCorpusDir(): string {
 /**
  * Loads `<dir>/answers/*.md` and `<dir>/directions.yaml`, splits answers into
  * passages and tags each passage with the directions whose synonyms it uses.
- * Throws CorpusError at the first malformed file.
+ * Throws CorpusError at the first malformed file; warns of each direction no
+ * passage is tagged with (it would have no excerpts).
  */
-export function loadCorpus(dir: string = process.env.DIRECTIONS_CORPUS || defaultCorpusDir()): Corpus {
+export function loadCorpus(dir: string = process.env.DIRECTIONS_CORPUS || defaultCorpusDir()): LoadedCorpus {
   const display = (file: string) => relative(process.cwd(), file) || file;
-  const directionsFile = join(dir, "directions.yaml");
-  const directions = parseDirections(readText(directionsFile, display(directionsFile), "file not found (the corpus needs a directions file)"), display(directionsFile));
+  const directionsFile = display(join(dir, "directions.yaml"));
+  const { directions, lineOf } = parseDirections(readText(join(dir, "directions.yaml"), directionsFile, "file not found (the corpus needs a directions file)"), directionsFile);
 
   const answersDir = join(dir, "answers");
   const answers: Answer[] = [];
@@ -67,7 +71,12 @@ export function loadCorpus(dir: string = process.env.DIRECTIONS_CORPUS || defaul
     answers.push(answer);
   }
   if (answers.length === 0) throw new CorpusError(display(answersDir), 1, "no answers (*.md files) found");
-  return assembleCorpus(answers, directions);
+  const corpus = assembleCorpus(answers, directions);
+  const tagged = new Set(corpus.passages.flatMap((passage) => passage.directions));
+  const warnings = directions
+    .filter((direction) => !tagged.has(direction.id))
+    .map(({ id }) => located(directionsFile, lineOf(id), `direction '${id}' matches no passage: none of its terms occurs in the answers, so it has no excerpts to show`));
+  return { ...corpus, warnings };
 }
 
 /**
@@ -211,10 +220,15 @@ class Checker {
     private readonly fallbackLine: number,
   ) {}
 
-  fail(path: (string | number)[], problem: string): never {
+  /** The line of a value, else of the whole YAML. */
+  line(path: (string | number)[]): number {
     const node = path.length ? this.document.getIn(path, true) : this.document.contents;
     const range = (node as { range?: [number, number, number] } | undefined)?.range;
-    throw new CorpusError(this.file, range ? this.lineOf(range[0]) : this.fallbackLine, problem);
+    return range ? this.lineOf(range[0]) : this.fallbackLine;
+  }
+
+  fail(path: (string | number)[], problem: string): never {
+    throw new CorpusError(this.file, this.line(path), problem);
   }
 
   string(path: (string | number)[], value: unknown, what: string): string {
@@ -285,22 +299,22 @@ export function parseAnswer(source: string, file: string): Answer {
   };
 }
 
-/** The directions file: a YAML list of directions, each with its synonym groups. */
-export function parseDirections(source: string, file: string): Direction[] {
+/** The directions file: a YAML list of directions, each with its synonym groups; `lineOf` gives the line of a direction's id. */
+export function parseDirections(source: string, file: string): { directions: Direction[]; lineOf: (id: string) => number } {
   const { document, lineOf, data } = parseYaml(source, file, 1);
   const check = new Checker(file, document, lineOf, 1);
   if (!isSeq(document.contents)) check.fail([], "must be a list of directions");
-  const directionIds = new Set<string>();
+  const directionLines = new Map<string, number>();
   const groupOfTerm = new Map<string, string>();
   const groupIds = new Set<string>();
-  return check.list([], data, "directions").map((item, i) => {
+  const directions = check.list([], data, "directions").map((item, i) => {
     const at = (...path: (string | number)[]) => [i, ...path];
     const entry = check.object([i], item, `direction ${i + 1}`);
     if (!isMap(document.getIn([i], true))) check.fail([i], `direction ${i + 1} must be a mapping`);
     const id = check.string(at("id"), entry.id, `direction ${i + 1}: id`);
     if (!ID.test(id)) check.fail(at("id"), `direction id ${quote(id)} must be lower-case letters, digits and dashes`);
-    if (directionIds.has(id)) check.fail(at("id"), `duplicate direction id ${quote(id)}`);
-    directionIds.add(id);
+    if (directionLines.has(id)) check.fail(at("id"), `duplicate direction id ${quote(id)}`);
+    directionLines.set(id, check.line(at("id")));
     const name = check.object(at("name"), entry.name, `direction ${id}: name`);
     const synonyms = check.list(at("synonyms"), entry.synonyms, `direction ${id}: synonyms`).map((groupItem, g): SynonymGroup => {
       const group = check.object(at("synonyms", g), groupItem, `direction ${id}: synonym group ${g + 1}`);
@@ -330,4 +344,5 @@ export function parseDirections(source: string, file: string): Direction[] {
       questions: questions.map((question, q) => check.string(at("questions", q), question, `direction ${id}: question ${q + 1}`)),
     };
   });
+  return { directions, lineOf: (id) => directionLines.get(id) ?? 1 };
 }

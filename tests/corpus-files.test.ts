@@ -5,7 +5,9 @@
  * trace or a hang.
  */
 import { execFileSync } from "node:child_process";
+import { once } from "node:events";
 import { mkdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CorpusError, loadCorpus } from "../src/corpus/load.js";
@@ -39,6 +41,17 @@ describe("odd entries in answers/", () => {
     const [cli, bot] = await Promise.all([runCli(["search", "x"], dir), runBot(dir)]);
     expect(oneLineFailure(cli)).toMatch(new RegExp(`^directions: cannot load the corpus: answers/x\\.md:1: ${problem.source}$`));
     expect(oneLineFailure(bot)).toMatch(new RegExp(`^directions: the corpus could not be loaded: answers/x\\.md:1: ${problem.source}$`));
+  });
+
+  it("reports a socket named s.md", async () => {
+    dir = tempCorpus();
+    const server = createServer().listen(join(dir, "answers", "s.md"));
+    await once(server, "listening");
+    try {
+      expect(() => loadCorpus(dir)).toThrow(/answers\/s\.md:1: not a regular file \(a socket\)$/);
+    } finally {
+      server.close();
+    }
   });
 
   it("follows a link to a regular file", () => {

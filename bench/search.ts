@@ -1,14 +1,16 @@
 /**
  * Search benchmark: index build time, query latency (p50/p99 after warm-up)
  * and heap, on the real corpus and on synthetic corpora of 1,000, 10,000 and
- * 100,000 passages made from its sentences. Prints a table and writes
- * bench/results.json. Run with `npm run bench`.
+ * 100,000 passages made from its sentences; then the start-up (load and
+ * build) on an answer of 5 MB in one paragraph and in many. Prints tables and
+ * writes bench/results.json. Run with `npm run bench`.
  */
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { assembleCorpus, loadCorpus } from "../src/corpus/load.js";
+import { assembleCorpus, defaultCorpusDir, loadCorpus } from "../src/corpus/load.js";
 import type { Answer, Corpus } from "../src/corpus/types.js";
 import { DirectionsSearch } from "../src/search/engine.js";
 
@@ -63,6 +65,25 @@ function syntheticCorpus(real: Corpus, passages: number): Corpus {
   return assembleCorpus(answers, real.directions);
 }
 
+/** Long answers: 5 MB of the corpus's paragraphs, joined into one paragraph or kept apart. */
+const LONG_ANSWER_BYTES = 5 * 2 ** 20;
+const LONG_SHAPES = { one: "", many: "\n\n" } as const;
+type LongShape = keyof typeof LONG_SHAPES;
+
+/** A corpus folder with the real directions and one answer of LONG_ANSWER_BYTES in the given shape. */
+function writeLongAnswer(real: Corpus, shape: LongShape): string {
+  const paragraphs: string[] = [];
+  for (let bytes = 0; bytes < LONG_ANSWER_BYTES; bytes += Buffer.byteLength(paragraphs[paragraphs.length - 1]!)) {
+    paragraphs.push(real.passages[paragraphs.length % real.passages.length]!.text);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "directions-bench-"));
+  mkdirSync(join(dir, "answers"));
+  copyFileSync(join(defaultCorpusDir(), "directions.yaml"), join(dir, "directions.yaml"));
+  const frontMatter = "author: A\nurl: https://example.org/a\nquestion:\n  title: Q\n  url: https://example.org/q\nlanguage: zh";
+  writeFileSync(join(dir, "answers", "long.md"), `---\n${frontMatter}\n---\n${paragraphs.join(LONG_SHAPES[shape])}\n`);
+  return dir;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
@@ -103,22 +124,23 @@ const SIZES = [0, 1_000, 10_000, 100_000]; // 0: the real corpus
 /** A single cold build varies by ±30% on a shared machine; the median of three fresh processes much less. */
 const PROCESSES_PER_SIZE = 3;
 
-type Run = Awaited<ReturnType<typeof measure>>;
+type Run = Awaited<ReturnType<typeof measure>> & { loadMs?: number };
 
-/** One size, measured in a fresh process so that no run inherits another's heap or JIT state. */
-function runIsolated(size: number): Run {
-  const child = spawnSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), "--size", String(size)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  if (child.status !== 0) throw new Error(`the ${size || "real"} run failed (exit ${child.status})`);
+/** One corpus (`--size N` or `--long one|many`), measured in a fresh process so that no run inherits another's heap or JIT state. */
+function runIsolated(args: string[]): Run {
+  const child = spawnSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (child.status !== 0) throw new Error(`the run ${args.join(" ")} failed (exit ${child.status})`);
   return JSON.parse(child.stdout) as Run;
 }
 
 /** Every figure the median of its processes' figures, and the builds' range. */
-function medianRun(size: number): Run & { buildRange: string } {
-  const runs = Array.from({ length: PROCESSES_PER_SIZE }, () => runIsolated(size));
-  const median = (key: keyof Run) => runs.map((run) => run[key]).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+function medianRun(args: string[]): Run & { buildRange: string } {
+  const runs = Array.from({ length: PROCESSES_PER_SIZE }, () => runIsolated(args));
+  const median = (key: keyof Run) => runs.map((run) => run[key] ?? 0).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
   const builds = runs.map((run) => run.buildMs);
   return {
     passages: runs[0]!.passages,
+    loadMs: median("loadMs"),
     buildMs: median("buildMs"),
     queryP50Ms: median("queryP50Ms"),
     queryP99Ms: median("queryP99Ms"),
@@ -129,12 +151,20 @@ function medianRun(size: number): Run & { buildRange: string } {
 }
 
 const sizeFlag = process.argv.indexOf("--size");
+const longFlag = process.argv.indexOf("--long");
 if (sizeFlag > 0) {
   const real = loadCorpus();
   const size = Number(process.argv[sizeFlag + 1]);
   process.stdout.write(JSON.stringify(await measure(size ? syntheticCorpus(real, size) : real)));
+} else if (longFlag > 0) {
+  const dir = writeLongAnswer(loadCorpus(), process.argv[longFlag + 1] as LongShape);
+  const loadStart = performance.now();
+  const corpus = loadCorpus(dir);
+  const loadMs = round(performance.now() - loadStart, 1);
+  rmSync(dir, { recursive: true, force: true });
+  process.stdout.write(JSON.stringify({ ...(await measure(corpus)), loadMs }));
 } else {
-  const runs = SIZES.map(medianRun);
+  const runs = SIZES.map((size) => medianRun(["--size", String(size)]));
   console.log(`Search benchmark: ${QUERIES.length} queries × ${MEASURED_ROUNDS} rounds after a warm-up of ≥ ${WARM_UP_ROUNDS} rounds and ≥ ${WARM_UP_MS / 1000} s;`);
   console.log(`each size in ${PROCESSES_PER_SIZE} fresh processes, medians shown; heap = growth of the main thread's heap while building, after GC;`);
   console.log(`peak RSS = the whole process at its largest.\n`);
@@ -153,7 +183,15 @@ if (sizeFlag > 0) {
     `\nTargets: real corpus p99 < 1 ms: ${verdict(real.queryP99Ms < 1)}; 100k p99 < 20 ms: ${verdict(largest.queryP99Ms < 20)}; ` +
       `100k build < 10 s: ${verdict(largest.buildMs < 10_000)}; 100k heap < 1 GB: ${verdict(largest.heapUsedMB < 1024)}`,
   );
-  // results.json keeps the shape other tools read; peak RSS is for the table only.
+
+  console.log(`\nAn answer of ${LONG_ANSWER_BYTES / 2 ** 20} MB (the corpus's paragraphs over and over), in one paragraph or in many; medians of ${PROCESSES_PER_SIZE} processes:\n`);
+  row(["answer", "passages", "load ms", "build ms", "query p50 ms", "query p99 ms", "builds ms"]);
+  const long = (Object.keys(LONG_SHAPES) as LongShape[]).map((shape) => ({ shape, run: medianRun(["--long", shape]) }));
+  for (const { shape, run } of long) row([shape === "one" ? "1 paragraph" : "paragraphs", run.passages, run.loadMs!, run.buildMs, run.queryP50Ms, run.queryP99Ms, run.buildRange]);
+  const startUp = (run: Run) => run.loadMs! + run.buildMs;
+  console.log(`  start-up (load + build), one paragraph / paragraphs: ${round(startUp(long[0]!.run) / startUp(long[1]!.run), 2)}×`);
+
+  // results.json keeps the shape other tools read; peak RSS and the long answers are for the tables only.
   const results = runs.map(({ passages, buildMs, queryP50Ms, queryP99Ms, heapUsedMB }) => ({ passages, buildMs, queryP50Ms, queryP99Ms, heapUsedMB }));
   writeFileSync(join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "bench", "results.json"), JSON.stringify({ runs: results }, null, 2) + "\n");
   console.log("\nWrote bench/results.json");

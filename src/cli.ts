@@ -64,6 +64,13 @@ function printHits(search: DirectionsSearch, query: string, hits: Hit[]): void {
   });
 }
 
+/** The search over the corpus; the corpus's warnings go to stderr, once. */
+function buildSearch(): Promise<DirectionsSearch> {
+  const corpus = loadCorpus();
+  for (const warning of corpus.warnings) process.stderr.write(`directions: warning: ${warning}\n`);
+  return DirectionsSearch.build(corpus);
+}
+
 async function searchCommand(args: string[]): Promise<number> {
   const { values, positionals } = asUsageError(() =>
     parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" }, jsonl: { type: "boolean" }, limit: { type: "string" } } }),
@@ -72,14 +79,14 @@ async function searchCommand(args: string[]): Promise<number> {
   const query = positionals.join(" ");
   if (values.jsonl) {
     if (query || values.json) throw new UsageError("--jsonl reads queries from stdin: give no query and no --json");
-    const search = await DirectionsSearch.build(loadCorpus());
+    const search = await buildSearch();
     for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
       process.stdout.write(JSON.stringify(search.search(line, { limit })) + "\n");
     }
     return 0;
   }
   if (!query.trim()) throw new UsageError("search needs a query, e.g. directions search compression");
-  const search = await DirectionsSearch.build(loadCorpus());
+  const search = await buildSearch();
   const hits = search.search(query, { limit });
   if (values.json) console.log(JSON.stringify(hits, null, 2));
   else printHits(search, query, hits);
@@ -88,7 +95,7 @@ async function searchCommand(args: string[]): Promise<number> {
 
 async function listCommand(args: string[]): Promise<number> {
   if (args.length) throw new UsageError(`list takes no arguments, got '${args.join(" ")}'`);
-  const search = await DirectionsSearch.build(loadCorpus());
+  const search = await buildSearch();
   const rows = search.corpus.directions.map((direction) => [direction.id, direction.name.en, direction.name.zh, String(search.passageCount(direction.id))]);
   const header = ["id", "direction", "方向", "passages"];
   const widths = header.map((title, column) => Math.max(displayWidth(title), ...rows.map((row) => displayWidth(row[column]!))));

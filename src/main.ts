@@ -42,7 +42,9 @@ async function main(): Promise<void> {
 
   let search: DirectionsSearch;
   try {
-    search = await DirectionsSearch.build(loadCorpus());
+    const corpus = loadCorpus();
+    for (const warning of corpus.warnings) logger.warn(`Corpus: ${warning}`);
+    search = await DirectionsSearch.build(corpus);
   } catch (error) {
     if (error instanceof CorpusError) fail(`the corpus could not be loaded: ${error.message}`);
     throw error;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Analyzer, conceptTerm } from "../src/search/analyze.js";
-import { Glossary } from "../src/search/glossary.js";
+import { Glossary } from "../src/text/glossary.js";
 import type { Direction } from "../src/corpus/types.js";
 
 const directions: Direction[] = [

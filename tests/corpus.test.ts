@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CorpusError, defaultCorpusDir, loadCorpus } from "../src/corpus/load.js";
+import { runBot, runCli } from "./support/temp-corpus.js";
 
 const corpus = loadCorpus(defaultCorpusDir());
 
@@ -20,6 +21,10 @@ describe("the corpus", () => {
   it("keeps the page's navigation, ads and footers out of the answers", () => {
     const text = corpus.answers.map((answer) => answer.body).join("\n");
     for (const noise of ["小白学视觉", "下载1", "交流群", "python88", "作者:", "社区所有版块导航"]) expect(text).not.toContain(noise);
+  });
+
+  it("loads without warnings", () => {
+    expect(corpus.warnings).toEqual([]);
   });
 
   it("finds every direction in at least one passage, and every answer in at least one direction", () => {
@@ -116,5 +121,37 @@ describe("loading a corpus a team extends", () => {
       writeFileSync(file, readFileSync(file, "utf8").replace(/terms: \[/, "terms: [蒸馏, "));
     });
     expect(error.message).toMatch(/directions\.yaml:\d+: term '蒸馏' is in two synonym groups/);
+  });
+});
+
+describe("a direction whose terms occur in no answer", () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const unheardOf = "- id: quantum\n  name: { en: Quantum annealing, zh: 量子退火 }\n  summary: No answer discusses it.\n  synonyms:\n    - id: annealing\n      terms: [quantum annealing, 量子退火]\n";
+  const setUp = () => {
+    dir = mkdtempSync(join(tmpdir(), "directions-corpus-"));
+    cpSync(defaultCorpusDir(), dir, { recursive: true });
+    const file = join(dir, "directions.yaml");
+    const lines = readFileSync(file, "utf8").split("\n").length;
+    writeFileSync(file, readFileSync(file, "utf8") + unheardOf);
+    return lines; // the line of "- id: quantum"
+  };
+  const warning = (line: number) => `directions.yaml:${line}: direction 'quantum' matches no passage: none of its terms occurs in the answers, so it has no excerpts to show`;
+
+  it("loads, with a warning that names its line", () => {
+    const line = setUp();
+    const loaded = loadCorpus(dir);
+    expect(loaded.directions.map((direction) => direction.id)).toContain("quantum");
+    expect(loaded.warnings).toEqual([expect.stringMatching(new RegExp(`${warning(line).replace(/[.()]/g, "\\$&")}$`))]);
+  });
+
+  it("is reported once on stderr by the CLI and in the bot's log, and both still answer", async () => {
+    const line = setUp();
+    const [cli, bot] = await Promise.all([runCli(["search", "蒸馏"], dir), runBot(dir)]);
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toContain("**蒸馏**");
+    expect(cli.stderr).toBe(`directions: warning: ${warning(line)}\n`);
+    expect(bot.code).toBe(0);
+    expect(bot.stderr).toBe(`[WARN] directions Corpus: ${warning(line)}\n`);
   });
 });

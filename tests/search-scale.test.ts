@@ -83,7 +83,8 @@ describe("a corpus where common terms have more passages than their champion lis
       encoding: "utf8",
       env: { ...process.env, DIRECTIONS_CORPUS: dir },
     });
-    expect(result.stderr).toBe("");
+    // Only warnings: most directions have no passage in this corpus.
+    expect(result.stderr.split("\n").filter((line) => line && !line.startsWith("directions: warning: "))).toEqual([]);
     expect(result.status).toBe(0);
     const answers = result.stdout.trimEnd().split("\n").map((line) => JSON.parse(line) as Hit[]);
     expectChampionBehaviour(answers.slice(0, QUERIES.length));

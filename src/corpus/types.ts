@@ -57,3 +57,9 @@ export interface Corpus {
   directions: Direction[];
   passages: Passage[];
 }
+
+/** A corpus as `loadCorpus` reads it from its files. */
+export interface LoadedCorpus extends Corpus {
+  /** What loads but is likely a mistake, one line each, `file:line: problem`, for the CLI and the bot to print once. */
+  warnings: string[];
+}

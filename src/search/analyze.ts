@@ -1,5 +1,6 @@
-import type { Glossary } from "./glossary.js";
-import { isCjk, isWordChar, normalize } from "./normalize.js";
+import type { Glossary } from "../text/glossary.js";
+import { isCjk, isWordChar, normalize } from "../text/normalize.js";
+import { cutIntoPieces, MAX_PIECE_CHARS } from "../text/pieces.js";
 import { CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS } from "./stopwords.js";
 
 /**
@@ -48,7 +49,9 @@ type TermSink = (term: string, kind: "word" | "bigram", latin: boolean, partOf?:
  * queries so that both meet: stop words dropped; a run of single characters
  * as pairs, including the pairs it forms with the words on either side (the
  * segmenter may cut 太贵了 as 太|贵了 in one text and 太|贵|了 in another);
- * long words also as their pairs.
+ * long words also as their pairs. A long text is segmented piece by piece,
+ * cut where it pauses (see `cutIntoPieces`); a run of single characters
+ * carries on across a cut.
  */
 function wordsAndBigrams(normalized: string, emit: TermSink): void {
   let singles = "";
@@ -60,22 +63,25 @@ function wordsAndBigrams(normalized: string, emit: TermSink): void {
     if (singles) pairs(previousWord.slice(-1) + singles + nextWord.slice(0, 1));
     singles = "";
   };
-  // One segmenter call per text: Intl.Segmenter is most of the cost of indexing, and each call has a fixed cost.
-  for (const { segment, isWordLike } of wordSegmenter.segment(normalized)) {
-    if (isWordLike && isCjk(segment) && !CHINESE_STOP_WORDS.has(segment)) {
-      if (segment.length === 1) {
-        singles += segment;
+  // One segmenter call per text, or per piece of a long one: Intl.Segmenter is most of the cost of indexing,
+  // each call has a fixed cost, and on long input its time grows much faster than the input.
+  for (const { start, end } of cutIntoPieces(normalized, MAX_PIECE_CHARS)) {
+    for (const { segment, isWordLike } of wordSegmenter.segment(normalized.slice(start, end))) {
+      if (isWordLike && isCjk(segment) && !CHINESE_STOP_WORDS.has(segment)) {
+        if (segment.length === 1) {
+          singles += segment;
+          continue;
+        }
+        endSingles(segment);
+        emit(segment, "word", false);
+        if (segment.length >= 3) pairs(segment, segment);
+        previousWord = segment;
         continue;
       }
-      endSingles(segment);
-      emit(segment, "word", false);
-      if (segment.length >= 3) pairs(segment, segment);
-      previousWord = segment;
-      continue;
+      endSingles();
+      previousWord = "";
+      if (isWordLike && isWordChar(segment) && segment.length >= 2 && !ENGLISH_STOP_WORDS.has(segment)) emit(segment, "word", true);
     }
-    endSingles();
-    previousWord = "";
-    if (isWordLike && isWordChar(segment) && segment.length >= 2 && !ENGLISH_STOP_WORDS.has(segment)) emit(segment, "word", true);
   }
   endSingles();
 }

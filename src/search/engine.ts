@@ -2,9 +2,9 @@ import MiniSearch, { type SearchOptions as MiniSearchOptions, type SearchResult 
 import type { Corpus, Direction, Passage } from "../corpus/types.js";
 import { Analyzer, conceptOf, type QueryTerm, type TermKind } from "./analyze.js";
 import { makeExcerpt } from "./excerpt.js";
-import { Glossary } from "./glossary.js";
+import { Glossary } from "../text/glossary.js";
 import { analyzeInWorker, analyzePassages, CHAMPIONS_PER_KEY, indexKey, KeyCounter, termOfKey, type AnalyzedBatch, type KeyStatistics } from "./indexing.js";
-import { isWordChar, normalizeWithOffsets, type NormalizedText } from "./normalize.js";
+import { isWordChar, normalizeWithOffsets, type NormalizedText } from "../text/normalize.js";
 import type { Hit, SearchOptions, Span } from "./types.js";
 
 interface IndexedPassage {

@@ -1,3 +1,4 @@
+import { cutIntoPieces, MAX_PIECE_CHARS } from "../text/pieces.js";
 import type { Span } from "./types.js";
 
 export interface Excerpt {
@@ -12,7 +13,11 @@ const sentenceSegmenter = new Intl.Segmenter("zh", { granularity: "sentence" });
 /** Where a clause ends inside a long sentence: after a comma, semicolon, colon or enumeration comma. */
 const CLAUSE_END = /[,，;；:：、]\s*/g;
 
-/** Pieces of `text` no longer than `max`: sentences, long sentences cut at clauses, a clause with no punctuation cut between code points. */
+/**
+ * Pieces of `text` no longer than `max`: sentences, long sentences cut at
+ * clauses, a clause with no punctuation cut between code points. A long text
+ * is given to the sentence segmenter in pieces (see MAX_PIECE_CHARS).
+ */
 function units(text: string, max: number): Span[] {
   const result: Span[] = [];
   const push = (start: number, end: number) => {
@@ -24,19 +29,23 @@ function units(text: string, max: number): Span[] {
     }
     if (end > start) result.push({ start, end });
   };
-  for (const { index, segment } of sentenceSegmenter.segment(text)) {
-    const end = index + segment.length;
-    if (segment.length <= max) {
-      push(index, end);
-      continue;
+  for (const piece of cutIntoPieces(text, MAX_PIECE_CHARS)) {
+    for (const sentence of sentenceSegmenter.segment(text.slice(piece.start, piece.end))) {
+      const index = piece.start + sentence.index;
+      const { segment } = sentence;
+      const end = index + segment.length;
+      if (segment.length <= max) {
+        push(index, end);
+        continue;
+      }
+      let start = index;
+      for (const clause of segment.matchAll(CLAUSE_END)) {
+        const clauseEnd = index + clause.index + clause[0].length;
+        if (clauseEnd - start > 0) push(start, clauseEnd);
+        start = clauseEnd;
+      }
+      push(start, end);
     }
-    let start = index;
-    for (const clause of segment.matchAll(CLAUSE_END)) {
-      const clauseEnd = index + clause.index! + clause[0].length;
-      if (clauseEnd - start > 0) push(start, clauseEnd);
-      start = clauseEnd;
-    }
-    push(start, end);
   }
   return result;
 }
@@ -54,16 +63,22 @@ export function makeExcerpt(text: string, spans: readonly Span[], max = MAX_EXCE
   const pieces = units(text, budget);
 
   // The window holding the most matches; among equals, the one that best centres them (context on both sides).
+  // Windows and spans both move left to right, so the spans inside a window are those from `firstInside` to `afterInside`.
   let best = { first: 0, last: 0, count: -1, offCentre: Infinity };
   let last = 0;
+  let firstInside = 0;
+  let afterInside = 0;
   for (let first = 0; first < pieces.length; first++) {
     if (last < first) last = first;
     while (last + 1 < pieces.length && pieces[last + 1]!.end - pieces[first]!.start <= budget) last++;
     const start = pieces[first]!.start;
     const end = pieces[last]!.end;
-    const inside = spans.filter((span) => span.start >= start && span.end <= end);
-    const offCentre = inside.length ? Math.abs((start + end) / 2 - (inside[0]!.start + inside[inside.length - 1]!.end) / 2) : start;
-    if (inside.length > best.count || (inside.length === best.count && offCentre < best.offCentre)) best = { first, last, count: inside.length, offCentre };
+    while (firstInside < spans.length && spans[firstInside]!.start < start) firstInside++;
+    afterInside = Math.max(afterInside, firstInside);
+    while (afterInside < spans.length && spans[afterInside]!.end <= end) afterInside++;
+    const count = afterInside - firstInside;
+    const offCentre = count ? Math.abs((start + end) / 2 - (spans[firstInside]!.start + spans[afterInside - 1]!.end) / 2) : start;
+    if (count > best.count || (count === best.count && offCentre < best.offCentre)) best = { first, last, count, offCentre };
   }
 
   let start = pieces[best.first]!.start;

@@ -1,8 +1,8 @@
 import { Worker } from "node:worker_threads";
 import type { Direction } from "../corpus/types.js";
 import { Analyzer } from "./analyze.js";
-import { Glossary } from "./glossary.js";
-import { isCjk } from "./normalize.js";
+import { Glossary } from "../text/glossary.js";
+import { isCjk } from "../text/normalize.js";
 
 /**
  * Turns passages into what the index stores. `analyzePassages` finds their

@@ -62,7 +62,7 @@ it("kill -9 while the post is in flight, rerun at once: one post, and the rerun 
   expect(rerun.stderr).toMatch(/sent this week's post at .* and ended before Slack answered; outcome unknown\. Will check channel C0WEEKLY1 before posting again/);
   expect(rerun.stderr).not.toMatch(/\n\s+at /); // no stack trace
 
-  await slack.waitFor((call) => call.method === "chat.postMessage"); // the killed run's post lands
+  await slack.waitFor((call) => call.method === "chat.postMessage", 10_000); // the killed run's post lands
   expect(ourPosts()).toHaveLength(1);
 
   // Later, once Slack cannot still be handling it: the check is trusted, the post is found and recorded.

@@ -121,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
       case "list":
         return await listCommand(args);
       case "post-weekly":
-        return await postWeeklyCommand(args);
+        return await postWeeklyCommand(args, { loadSearch: buildSearch });
       case "help":
       case "--help":
       case "-h":

@@ -153,5 +153,9 @@ describe("a direction whose terms occur in no answer", () => {
     expect(cli.stderr).toBe(`directions: warning: ${warning(line)}\n`);
     expect(bot.code).toBe(0);
     expect(bot.stderr).toBe(`[WARN] directions Corpus: ${warning(line)}\n`);
+    const weekly = await runCli(["post-weekly", "--dry-run"], dir);
+    expect(weekly.code).toBe(0);
+    expect(weekly.stderr).toBe(`directions: warning: ${warning(line)}\n`);
+    expect(weekly.stdout).not.toContain("quantum"); // never the direction of the week: it has no excerpts
   });
 });

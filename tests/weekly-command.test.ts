@@ -15,7 +15,7 @@ let tmp: TempDir;
 eachTestWithSlackAndState((s, t) => ([slack, tmp] = [s, t]));
 
 /** Runs the command like the CLI would, capturing what the admin sees. */
-async function run(args: string[], env: Record<string, string | undefined> = {}, io: PostWeeklyIo = {}) {
+async function run(args: string[], env: Record<string, string | undefined> = {}, io: Partial<PostWeeklyIo> = {}) {
   let stdout = "";
   let stderr = "";
   const code = await postWeeklyCommand(args, {

@@ -5,8 +5,6 @@
  * both can run side by side and a week is still posted once.
  */
 import { ConfigError } from "../config.js";
-import { loadCorpus } from "../corpus/load.js";
-import { DirectionsSearch } from "../search/engine.js";
 import type { WeeklyLogger } from "./logger.js";
 import { mrkdwnToPlain, renderPostAsText } from "./post.js";
 import {
@@ -51,8 +49,8 @@ export interface PostWeeklyIo {
   cwd?: string;
   /** "Today" (tests). */
   now?: () => Date;
-  /** The corpus search (default: the repository's corpus). */
-  loadSearch?: () => WeeklySearch | Promise<WeeklySearch>;
+  /** Loads the corpus search (the CLI's, which also prints the corpus's warnings). */
+  loadSearch: () => WeeklySearch | Promise<WeeklySearch>;
   /** Retry tuning and waiting (tests). */
   retry?: Partial<RetryPolicy>;
   sleep?: (ms: number) => Promise<void>;
@@ -82,12 +80,8 @@ function parseFlags(args: readonly string[]): Flags | string {
   return flags;
 }
 
-function defaultSearch(): Promise<WeeklySearch> {
-  return DirectionsSearch.build(loadCorpus());
-}
-
 /** Runs `post-weekly`; resolves to the process exit code. */
-export async function postWeeklyCommand(args: string[], io: PostWeeklyIo = {}): Promise<number> {
+export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promise<number> {
   const env = io.env ?? process.env;
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
@@ -145,7 +139,7 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo = {}): 
 
   let search: WeeklySearch;
   try {
-    search = await (io.loadSearch ?? defaultSearch)();
+    search = await io.loadSearch();
   } catch (error) {
     err(`directions post-weekly: cannot load the corpus: ${(error as Error).message}`);
     return 1;

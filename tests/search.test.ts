@@ -3,7 +3,7 @@ import { loadCorpus } from "../src/corpus/load.js";
 import { DirectionsSearch } from "../src/search/engine.js";
 import { makeExcerpt, MAX_EXCERPT_CHARS } from "../src/search/excerpt.js";
 import type { Hit } from "../src/search/types.js";
-import { highlighted } from "./support/hits.js";
+import { highlighted, highlightedTranslation } from "./support/hits.js";
 
 const search = await DirectionsSearch.build(loadCorpus());
 const authors = (hits: Hit[]) => hits.map((hit) => hit.author);
@@ -158,5 +158,51 @@ describe("direction excerpts", () => {
 
   it("counts the passages of each direction", () => {
     for (const direction of search.corpus.directions) expect(search.passageCount(direction.id)).toBeGreaterThan(0);
+  });
+});
+
+describe("searching the translations too", () => {
+  const first = (query: string) => search.search(query)[0];
+
+  it("finds, through the English translation, what the answers say only in Chinese", () => {
+    const remote = first("remote sensing")!;
+    expect(remote.passageId).toBe("qingchun-meiyou-zhongdian#2"); // transfer learning: 医疗和遥感
+    expect(remote.excerpt).toContain("遥感"); // the excerpt is still the original
+    expect(highlightedTranslation(remote)).toEqual(["remote", "sensing"]);
+    expect(first("Turing award")?.author).toBe("Zhanxing Zhu");
+    expect(highlightedTranslation(first("Turing award")!)).toEqual(["Turing", "Award"]);
+    expect(first("retracted paper")?.author).toBe("夕小瑶");
+    expect(first("swarm intelligence")?.passageId).toBe("qingchun-meiyou-zhongdian#6");
+    expect(search.search("multimodal data").map((hit) => hit.author)).toContain("Zhanxing Zhu");
+  });
+
+  it("matches English words in their inflections", () => {
+    const deployment = search.search("model deployment").map((hit) => hit.passageId);
+    expect(deployment.length).toBeGreaterThan(0);
+    expect(search.search("deploying models").map((hit) => hit.passageId)).toEqual(deployment);
+    expect(highlightedTranslation(search.search("deploy")[0]!).some((word) => /^deploy/i.test(word))).toBe(true);
+  });
+
+  it("finds a direction's passages through another of its concepts, after those that name the concept", () => {
+    expect(first("continual learning")?.passageId).toBe("qingchun-meiyou-zhongdian#3"); // incremental, lifelong learning
+    expect(search.search("neural architecture search").map((hit) => hit.passageId)).toContain("kai-enbo#2"); // AutoML: 机器自己去搜网络
+    const hits = search.search("interpretability", { limit: 20 });
+    const viaDirection = hits.findIndex((hit) => hit.passageId === "xixiaoyao#7"); // 黑盒: interpretability's other concept
+    expect(viaDirection).toBe(hits.length - 1);
+    expect(highlighted(hits[viaDirection]!)).toEqual(expect.arrayContaining(["黑盒"]));
+  });
+
+  it("still finds nothing for what the corpus never discusses", () => {
+    for (const query of ["kubernetes", "best pizza in town", "如何提高数据库性能"]) expect(search.search(query), query).toEqual([]);
+  });
+
+  it("gives every hit the translation's excerpt beside the original, whatever the query's language", () => {
+    for (const query of ["蒸馏", "distillation"]) {
+      for (const hit of search.search(query)) {
+        expect(hit.translation).toMatchObject({ language: "en" });
+        expect(hit.translation!.excerpt.length).toBeLessThanOrEqual(MAX_EXCERPT_CHARS);
+      }
+    }
+    expect(highlightedTranslation(first("蒸馏")!).join(" ")).toMatch(/distill/i);
   });
 });

@@ -60,7 +60,7 @@ describe("terminal mode with piped input", () => {
     expect(stdout).toContain("I found nothing in the expert answers about “kubernetes”");
     expect(stdout).toContain("Ask me about a deep-learning research direction");
     expect(stdout).toContain("“interpretability” (4–6)");
-    expect(stdout).toContain("“interpretability” (7–8)");
+    expect(stdout).toContain("“interpretability” (7–9)");
     expect(stdout.match(/Nothing more to show; type \/directions <question> to page through excerpts\./g)).toHaveLength(2);
     expect(stdout).toContain('Only /directions is available here; try "/directions help".');
   });

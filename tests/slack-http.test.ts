@@ -151,7 +151,7 @@ describe("/directions over HTTP: the reply rides on the ack", () => {
       responseUrl: h.fake.responseUrl("more2"),
     });
     const last = (await h.fake.waitForResponse((p) => p.id === "more2")).body as ReplyLike;
-    expect(visibleText(last)).toContain("(7–8)");
+    expect(visibleText(last)).toContain("(7–9)");
     expect(Object.keys(buttons(last))).toEqual(["directions_share"]);
   });
 

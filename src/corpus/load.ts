@@ -6,7 +6,8 @@ import { Glossary } from "../text/glossary.js";
 import { normalize } from "../text/normalize.js";
 import { listFolder, readText } from "./files.js";
 import { splitPassages } from "./passages.js";
-import type { Answer, Corpus, Direction, LoadedCorpus, Passage, SynonymGroup } from "./types.js";
+import { parseTranslation } from "./translations.js";
+import type { Answer, Corpus, Direction, LoadedCorpus, Passage, PassageTranslation, SynonymGroup } from "./types.js";
 import { Checker, CorpusError, located, parseYaml, quote, readFrontMatter } from "./yaml.js";
 
 export { CorpusError };
@@ -48,7 +49,11 @@ export function loadCorpus(dir: string = process.env.DIRECTIONS_CORPUS || defaul
     answers.push(answer);
   }
   if (answers.length === 0) throw new CorpusError(display(answersDir), 1, "no answers (*.md files) found");
-  const corpus = assembleCorpus(answers, directions);
+  const translations = translationFiles(join(dir, "translations", TRANSLATION_LANGUAGE), display, answers);
+  const corpus = assembleCorpus(answers, directions, (answer, passages) => {
+    const translation = translations.get(answer.id);
+    return translation && parseTranslation(readText(translation.path, translation.file, "file not found"), translation.file, TRANSLATION_LANGUAGE, answer, passages);
+  });
   const tagged = new Set(corpus.passages.flatMap((passage) => passage.directions));
   const warnings = directions
     .filter((direction) => !tagged.has(direction.id))
@@ -56,22 +61,54 @@ export function loadCorpus(dir: string = process.env.DIRECTIONS_CORPUS || defaul
   return { ...corpus, warnings };
 }
 
-/** A corpus from answers and directions already read: answers split into passages, each tagged with its directions. */
-export function assembleCorpus(answers: Answer[], directions: Direction[]): Corpus {
+/** The language of the translations the bot shows beside the originals. */
+const TRANSLATION_LANGUAGE = "en";
+
+/** The translation files of a language folder by answer id (none when the folder does not exist); a file for no known answer is an error. */
+function translationFiles(folder: string, display: (file: string) => string, answers: readonly Answer[]): Map<string, { path: string; file: string }> {
+  const files = new Map<string, { path: string; file: string }>();
+  if (!existsSync(folder)) return files;
+  const known = new Set(answers.map((answer) => answer.id));
+  for (const name of listFolder(folder, display(folder), "folder not found").filter((file) => file.endsWith(".md")).sort()) {
+    const path = join(folder, name);
+    const id = basename(name, ".md");
+    if (!known.has(id)) throw new CorpusError(display(path), 1, `no answer '${id}' in answers/: a translation is named after the id of the answer it translates`);
+    files.set(id, { path, file: display(path) });
+  }
+  return files;
+}
+
+/**
+ * A corpus from answers and directions already read: answers split into
+ * passages, each with its translation (when `translate` gives one) and tagged
+ * with the directions its text names (the author's words, not our translation).
+ */
+export function assembleCorpus(
+  answers: Answer[],
+  directions: Direction[],
+  translate: (answer: Answer, passages: readonly string[]) => PassageTranslation[] | undefined = () => undefined,
+): Corpus {
   const glossary = new Glossary(directions);
-  const passages: Passage[] = answers.flatMap((answer) =>
-    splitPassages(answer.body).map((text, index) => {
-      const directionIds = new Set(glossary.find(normalize(text)).map((match) => glossary.directionOf(match.groupId)!));
+  const directionsOf = (text: string) => {
+    const found = new Set(glossary.find(normalize(text)).map((match) => glossary.directionOf(match.groupId)!));
+    return directions.map((direction) => direction.id).filter((id) => found.has(id));
+  };
+  const passages: Passage[] = answers.flatMap((answer) => {
+    const texts = splitPassages(answer.body);
+    const translations = translate(answer, texts);
+    return texts.map((text, index) => {
+      const translation = translations?.[index];
       return {
         id: `${answer.id}#${index}`,
         answerId: answer.id,
         author: answer.author,
         url: answer.url,
         text,
-        directions: directions.map((direction) => direction.id).filter((id) => directionIds.has(id)),
+        directions: directionsOf(text),
+        ...(translation ? { translation } : {}),
       };
-    }),
-  );
+    });
+  });
   return { answers, directions, passages };
 }
 

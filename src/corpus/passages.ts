@@ -18,6 +18,22 @@ const LIST_ITEM = /^\s*[-*+•]\s+/;
  * MAX_PASSAGE_CHARS).
  */
 export function splitPassages(body: string): string[] {
+  const passages: string[] = [];
+  let carry = "";
+  for (const block of splitBlocks(body)) {
+    const text = carry ? `${carry}\n${block}` : block;
+    if (text.length < MIN_PASSAGE_CHARS) carry = text;
+    else {
+      passages.push(text);
+      carry = "";
+    }
+  }
+  if (carry) passages.push(carry);
+  return passages.flatMap((passage) => cutIntoPieces(passage, MAX_PASSAGE_CHARS).map(({ start, end }) => passage.slice(start, end).trim()));
+}
+
+/** The paragraphs (lines joined by "\n", trimmed) and list items (marker removed) of Markdown text, in order. */
+export function splitBlocks(body: string): string[] {
   const blocks: string[] = [];
   let paragraph: string[] = [];
   const flush = () => {
@@ -33,17 +49,5 @@ export function splitPassages(body: string): string[] {
     } else paragraph.push(line.trim());
   }
   flush();
-
-  const passages: string[] = [];
-  let carry = "";
-  for (const block of blocks) {
-    const text = carry ? `${carry}\n${block}` : block;
-    if (text.length < MIN_PASSAGE_CHARS) carry = text;
-    else {
-      passages.push(text);
-      carry = "";
-    }
-  }
-  if (carry) passages.push(carry);
-  return passages.flatMap((passage) => cutIntoPieces(passage, MAX_PASSAGE_CHARS).map(({ start, end }) => passage.slice(start, end).trim()));
+  return blocks;
 }

@@ -50,6 +50,17 @@ export interface Passage {
   text: string;
   /** Ids of the directions whose synonyms occur in the text. */
   directions: string[];
+  /** The passage in English, from `corpus/translations/en/`, when the answer has been translated. */
+  translation?: PassageTranslation;
+}
+
+/** One passage of an answer in another language, aligned with the original. */
+export interface PassageTranslation {
+  /** BCP 47 tag, e.g. `en`. */
+  language: string;
+  text: string;
+  /** Who translated it, as the translation's front matter says. */
+  translator: string;
 }
 
 export interface Corpus {

@@ -3,7 +3,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { analyzePassages, type AnalysisJob, type AnalysisMessage } from "./indexing.js";
 
 const port = parentPort!;
-const { texts, directions } = workerData as AnalysisJob;
+const { passages, directions } = workerData as AnalysisJob;
 const send = (message: AnalysisMessage) => port.postMessage(message);
-analyzePassages(texts, directions, (batch) => send({ batch }));
+analyzePassages(passages, directions, (batch) => send({ batch }));
 send({ done: true });

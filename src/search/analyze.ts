@@ -1,3 +1,4 @@
+import stem from "wink-porter2-stemmer";
 import type { Glossary } from "../text/glossary.js";
 import { isCjk, isWordChar, normalize } from "../text/normalize.js";
 import { cutIntoPieces, MAX_PIECE_CHARS } from "../text/pieces.js";
@@ -6,14 +7,19 @@ import { CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS } from "./stopwords.js";
 /**
  * Turns mixed Chinese/English text into index terms:
  * - concepts: glossary synonym groups, matched on whole phrases across languages;
- * - words: English words, and Chinese words as Intl.Segmenter cuts them;
+ * - words: English words as their Porter2 stems (deployed, deployment → deploy),
+ *   and Chinese words as Intl.Segmenter cuts them;
  * - bigrams, the recall net: where the segmenter does not know a word it cuts
  *   it into single characters (标注 → 标|注), so runs of single characters are
  *   also indexed as character pairs, and so are the pairs inside long words.
  *   Indexing every pair of every text instead would double the index and its
- *   build time for little gain.
+ *   build time for little gain;
+ * - directions: the directions whose concepts a passage names, so that a query
+ *   naming one concept of a direction also finds passages that use its other
+ *   concepts (ranked after those with the concept itself).
+ * A passage's translation adds the concepts and words the original lacks.
  */
-export type TermKind = "concept" | "word" | "bigram";
+export type TermKind = "concept" | "direction" | "word" | "bigram";
 
 export interface QueryTerm {
   term: string;
@@ -28,6 +34,7 @@ export interface DocumentTerms {
   concepts: string[];
   /** Words and recall-net bigrams, which share one index field so that a query's 标注 meets a document's 标|注. */
   terms: string[];
+  directions: string[];
 }
 
 /** Marks concept terms so they can never collide with a word of the text. */
@@ -35,6 +42,15 @@ const CONCEPT_MARK = "§";
 
 export const conceptTerm = (groupId: string) => CONCEPT_MARK + groupId;
 export const conceptOf = (term: string) => (term.startsWith(CONCEPT_MARK) ? term.slice(CONCEPT_MARK.length) : undefined);
+
+/** Marks direction terms, like concepts. */
+const DIRECTION_MARK = "¶";
+
+export const directionTerm = (directionId: string) => DIRECTION_MARK + directionId;
+export const directionOfTerm = (term: string) => (term.startsWith(DIRECTION_MARK) ? term.slice(DIRECTION_MARK.length) : undefined);
+
+/** The index form of an English word: its Porter2 stem. */
+export const stemOf = (word: string): string => stem(word);
 
 /** Queries longer than this are cut (and the Slack reply says so): no real question needs more, and it bounds query time. */
 export const MAX_QUERY_CHARS = 500;
@@ -89,12 +105,33 @@ function wordsAndBigrams(normalized: string, emit: TermSink): void {
 export class Analyzer {
   constructor(private readonly glossary: Glossary) {}
 
-  /** Index terms of a passage. Glossary phrases add a concept and keep their words, so a search for 模型 still finds 模型压缩. */
-  document(text: string): DocumentTerms {
+  /**
+   * Index terms of a passage, and of its translation when it has one.
+   * Glossary phrases add a concept and keep their words, so a search for 模型
+   * still finds 模型压缩. The translation adds what the original does not
+   * say: a concept it names once, and the words the original lacks, so a
+   * concept or an English term found in both texts is not counted twice. The
+   * directions are those the original names (as the passage is tagged).
+   */
+  document(text: string, translation?: string): DocumentTerms {
+    const own = this.textTerms(text);
+    const directions = [...new Set(own.concepts.map((concept) => directionTerm(this.glossary.directionOf(conceptOf(concept)!)!)))];
+    if (translation === undefined) return { ...own, directions };
+    const other = this.textTerms(translation);
+    const concepts = new Set(own.concepts);
+    const terms = new Set(own.terms);
+    return {
+      concepts: [...own.concepts, ...new Set(other.concepts.filter((concept) => !concepts.has(concept)))],
+      terms: [...own.terms, ...other.terms.filter((term) => !terms.has(term))],
+      directions,
+    };
+  }
+
+  private textTerms(text: string): { concepts: string[]; terms: string[] } {
     const normalized = normalize(text);
     const concepts = this.glossary.find(normalized).map((match) => conceptTerm(match.groupId));
     const terms: string[] = [];
-    wordsAndBigrams(normalized, (term) => terms.push(term));
+    wordsAndBigrams(normalized, (term, _kind, latin) => terms.push(latin ? stemOf(term) : term));
     return { concepts, terms };
   }
 
@@ -102,8 +139,8 @@ export class Analyzer {
    * Search terms of a query, keyword or question, in either language.
    * Glossary phrases are consumed whole: "catastrophic forgetting" becomes one
    * concept, not a concept plus two words, so a passage that says it in English
-   * scores no higher than one that says 灾难性遗忘. Question and function words
-   * are dropped.
+   * scores no higher than one that says 灾难性遗忘. Each concept also brings
+   * its direction. Question and function words are dropped.
    */
   query(text: string): QueryTerm[] {
     let normalized = normalize(text.slice(0, MAX_QUERY_CHARS)).replace(CONTROL_CHARS, " ");
@@ -111,13 +148,18 @@ export class Analyzer {
     const add = (term: QueryTerm) => {
       if (!terms.has(term.term)) terms.set(term.term, term);
     };
+    const addConcept = (groupId: string) => {
+      add({ term: conceptTerm(groupId), kind: "concept", latin: false });
+      add({ term: directionTerm(this.glossary.directionOf(groupId)!), kind: "direction", latin: false });
+    };
     for (const match of this.glossary.find(normalized)) {
-      add({ term: conceptTerm(match.groupId), kind: "concept", latin: false });
+      addConcept(match.groupId);
       normalized = normalized.slice(0, match.start) + " ".repeat(match.end - match.start) + normalized.slice(match.end);
     }
     wordsAndBigrams(normalized, (term, kind, latin, partOf) => {
       const approximateConcept = latin ? this.glossary.approximate(term) : undefined;
-      add(approximateConcept ? { term: conceptTerm(approximateConcept), kind: "concept", latin: false } : { term, kind, latin, ...(partOf && { partOf }) });
+      if (approximateConcept) addConcept(approximateConcept);
+      else add({ term: latin ? stemOf(term) : term, kind, latin, ...(partOf && { partOf }) });
     });
     return [...terms.values()];
   }

@@ -1,6 +1,6 @@
 import MiniSearch, { type SearchOptions as MiniSearchOptions, type SearchResult } from "minisearch";
 import type { Corpus, Direction, Passage } from "../corpus/types.js";
-import { Analyzer, conceptOf, type QueryTerm, type TermKind } from "./analyze.js";
+import { Analyzer, conceptOf, directionOfTerm, stemOf, type QueryTerm, type TermKind } from "./analyze.js";
 import { makeExcerpt } from "./excerpt.js";
 import { Glossary } from "../text/glossary.js";
 import { analyzeInWorker, analyzePassages, CHAMPIONS_PER_KEY, indexKey, KeyCounter, termOfKey, type AnalyzedBatch, type KeyStatistics } from "./indexing.js";
@@ -12,11 +12,17 @@ interface IndexedPassage {
   id: number;
   concepts: string;
   terms: string;
+  directions: string;
 }
 
-/** A concept match is the strongest evidence, a whole word the next, a character pair the weakest. */
-const FIELD_BOOST = { concepts: 2, terms: 1 };
-const TERM_WEIGHT: Record<TermKind, number> = { concept: 2, word: 1, bigram: 0.5 };
+/**
+ * A concept match is the strongest evidence, a whole word the next, a
+ * character pair the weakest. A direction match alone (the passage names
+ * another concept of the query concept's direction) is weaker still, and
+ * such passages come after all the others.
+ */
+const FIELD_BOOST = { concepts: 2, terms: 1, directions: 0.5 };
+const TERM_WEIGHT: Record<TermKind, number> = { concept: 2, direction: 0.5, word: 1, bigram: 0.5 };
 /**
  * A passage that matches no concept of the query must match more than this
  * share of the query's weight, so that a query about something the corpus
@@ -56,11 +62,11 @@ export class DirectionsSearch {
    */
   static async build(corpus: Corpus): Promise<DirectionsSearch> {
     const search = new DirectionsSearch(corpus);
-    const texts = corpus.passages.map((passage) => passage.text);
+    const passages = corpus.passages.map(({ text, translation }) => (translation ? { text, translation: translation.text } : { text }));
     const counter = new KeyCounter();
     const addBatch = (batch: AnalyzedBatch) => search.addBatch(batch, counter);
-    if (texts.length >= WORKER_MIN_PASSAGES) await analyzeInWorker({ texts, directions: corpus.directions }, addBatch);
-    else analyzePassages(texts, corpus.directions, addBatch);
+    if (passages.length >= WORKER_MIN_PASSAGES) await analyzeInWorker({ passages, directions: corpus.directions }, addBatch);
+    else analyzePassages(passages, corpus.directions, addBatch);
     search.useStatistics(counter.statistics());
     return search;
   }
@@ -70,7 +76,7 @@ export class DirectionsSearch {
     this.analyzer = new Analyzer(this.glossary);
     // Documents arrive already analysed (keys joined by spaces), so MiniSearch only splits them.
     this.index = new MiniSearch<IndexedPassage>({
-      fields: ["concepts", "terms"],
+      fields: ["concepts", "terms", "directions"],
       tokenize: (text) => text.split(" "),
       processTerm: (term) => term || null,
       searchOptions: { boost: FIELD_BOOST },
@@ -115,27 +121,30 @@ export class DirectionsSearch {
       let relevant = relevance.get(signature);
       if (relevant === undefined) {
         const matched = new Set(keys.map((key) => byKey.get(key)!.term));
-        relevant = queryTerms.some((term) => term.kind === "concept" && matched.has(term.term)) || coverage(queryTerms, matched) > MIN_COVERAGE;
+        relevant = queryTerms.some((term) => (term.kind === "concept" || term.kind === "direction") && matched.has(term.term)) || coverage(queryTerms, matched) > MIN_COVERAGE;
         relevance.set(signature, relevant);
       }
       return relevant;
     };
-    // Results come best first; bucket them by how many better passages of the same answer came before.
+    // Results come best first. Passages found only through their direction come after all the others (tier 1);
+    // within a tier, bucket them by how many better passages of the same answer came before.
+    const onlyDirection = (keys: string[]) => keys.every((key) => byKey.get(key)!.kind === "direction");
     let bestScore: number | undefined;
-    const answerRanks = new Map<string, number>();
-    const rounds: Array<Array<{ result: SearchResult; passage: Passage }>> = [[]];
+    const answerRanks = [new Map<string, number>(), new Map<string, number>()];
+    const tiers: Array<Array<Array<{ result: SearchResult; passage: Passage }>>> = [[[]], [[]]];
     for (const result of results) {
       if (!isRelevant(result.queryTerms)) continue;
+      const tier = onlyDirection(result.queryTerms) ? 1 : 0;
       bestScore ??= result.score;
-      if (result.score < MIN_SHARE_OF_BEST_SCORE * bestScore) break;
+      if (tier === 0 && result.score < MIN_SHARE_OF_BEST_SCORE * bestScore) continue;
       const passage = this.corpus.passages[result.id]!;
-      const rank = answerRanks.get(passage.answerId) ?? 0;
-      answerRanks.set(passage.answerId, rank + 1);
-      (rounds[rank] ??= []).push({ result, passage });
-      if (rounds[0]!.length >= offset + limit) break; // nothing later can come before these
+      const rank = answerRanks[tier]!.get(passage.answerId) ?? 0;
+      answerRanks[tier]!.set(passage.answerId, rank + 1);
+      (tiers[tier]![rank] ??= []).push({ result, passage });
+      if (tiers[0]![0]!.length >= offset + limit) break; // nothing later can come before these
     }
-    return rounds
-      .flat()
+    return tiers
+      .flatMap((rounds) => rounds.flat())
       .slice(offset, offset + limit)
       .map(({ result, passage }) => this.hit(passage, result));
   }
@@ -185,7 +194,7 @@ export class DirectionsSearch {
    */
   private withoutCommonTerms(terms: QueryTerm[]): QueryTerm[] {
     const limit = COMMON_TERM_SHARE * this.corpus.passages.length;
-    const common = (term: QueryTerm) => term.kind !== "concept" && (this.documentFrequency.get(indexKey(term.term)) ?? 0) > limit;
+    const common = (term: QueryTerm) => (term.kind === "word" || term.kind === "bigram") && (this.documentFrequency.get(indexKey(term.term)) ?? 0) > limit;
     const specific = terms.filter((term) => !common(term));
     return specific.length > 0 ? specific : terms;
   }
@@ -203,7 +212,7 @@ export class DirectionsSearch {
     for (const { passage, spans } of scored) {
       if (hits.length >= limit || authors.has(passage.author)) continue;
       authors.add(passage.author);
-      hits.push(this.toHit(passage, spans, spans.length));
+      hits.push(this.toHit(passage, spans.length, (text) => (text === passage.text ? spans : this.conceptSpans(normalizeWithOffsets(text), groups))));
     }
     return hits;
   }
@@ -223,13 +232,24 @@ export class DirectionsSearch {
   private hit(passage: Passage, result: SearchResult): Hit {
     const matchedTerms = Object.keys(result.match).map(termOfKey);
     const groups = new Set(matchedTerms.map(conceptOf).filter((group) => group !== undefined));
-    const normalized = normalizeWithOffsets(passage.text);
-    const spans = [...this.conceptSpans(normalized, groups), ...wordSpans(normalized, matchedTerms.filter((term) => !conceptOf(term)))];
-    return this.toHit(passage, spans, result.score);
+    // Found through its direction only: show the concepts of that direction it names.
+    if (groups.size === 0) {
+      for (const id of matchedTerms.map(directionOfTerm)) {
+        for (const group of this.corpus.directions.find((direction) => direction.id === id)?.synonyms ?? []) groups.add(group.id);
+      }
+    }
+    const words = matchedTerms.filter((term) => !conceptOf(term) && !directionOfTerm(term));
+    return this.toHit(passage, result.score, (text) => {
+      const normalized = normalizeWithOffsets(text);
+      return [...this.conceptSpans(normalized, groups), ...wordSpans(normalized, words)];
+    });
   }
 
-  private toHit(passage: Passage, spans: Span[], score: number): Hit {
-    const excerpt = makeExcerpt(passage.text, mergeSpans(spans));
+  /** A hit on a passage; `spansIn` gives the matches in a text (the passage's, or its translation's). */
+  private toHit(passage: Passage, score: number, spansIn: (text: string) => Span[]): Hit {
+    const excerpt = makeExcerpt(passage.text, mergeSpans(spansIn(passage.text)));
+    const { translation } = passage;
+    const translated = translation && makeExcerpt(translation.text, mergeSpans(spansIn(translation.text)));
     return {
       passageId: passage.id,
       answerId: passage.answerId,
@@ -237,6 +257,7 @@ export class DirectionsSearch {
       url: passage.url,
       excerpt: excerpt.text,
       highlights: excerpt.highlights,
+      ...(translation && translated ? { translation: { language: translation.language, excerpt: translated.text, highlights: translated.highlights } } : {}),
       directions: passage.directions,
       score: Math.round(score * 1000) / 1000,
     };
@@ -261,7 +282,7 @@ function coverage(terms: readonly QueryTerm[], matched: ReadonlySet<string>): nu
   let total = 0;
   let covered = 0;
   for (const term of terms) {
-    if (term.partOf) continue;
+    if (term.partOf || term.kind === "direction") continue; // a direction is a concept's shadow, not weight of its own
     const weight = TERM_WEIGHT[term.kind];
     total += weight;
     const parts = terms.filter((part) => part.partOf === term.term);
@@ -270,19 +291,26 @@ function coverage(terms: readonly QueryTerm[], matched: ReadonlySet<string>): nu
   return total === 0 ? 0 : covered / total;
 }
 
-/** Occurrences of matched index terms in a passage; English words only as whole words. */
+/** Occurrences of matched index terms in a text: Chinese terms where they occur, English stems as the whole words that have them. */
 function wordSpans(normalized: NormalizedText, terms: readonly string[]): Span[] {
   const spans: Span[] = [];
+  const stems = new Set<string>();
+  const span = (start: number, end: number) => spans.push({ start: normalized.originalIndex(start), end: normalized.originalIndex(end) });
   for (const term of terms) {
-    const latin = isWordChar(term);
-    for (let i = normalized.text.indexOf(term); i >= 0; i = normalized.text.indexOf(term, i + term.length)) {
-      const end = i + term.length;
-      if (latin && (isWordChar(normalized.text, i - 1) || isWordChar(normalized.text, end))) continue;
-      spans.push({ start: normalized.originalIndex(i), end: normalized.originalIndex(end) });
+    if (isWordChar(term)) {
+      stems.add(term);
+      continue;
     }
+    for (let i = normalized.text.indexOf(term); i >= 0; i = normalized.text.indexOf(term, i + term.length)) span(i, i + term.length);
+  }
+  if (stems.size > 0) {
+    for (const word of normalized.text.matchAll(LATIN_WORD)) if (stems.has(stemOf(word[0]))) span(word.index, word.index + word[0].length);
   }
   return spans;
 }
+
+/** A run of the characters English index terms are made of (see isWordChar). */
+const LATIN_WORD = /[a-z0-9]+/g;
 
 /** Sorted, overlapping or touching spans joined: highlights never nest. */
 function mergeSpans(spans: Span[]): Span[] {

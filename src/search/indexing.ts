@@ -28,10 +28,17 @@ export const CHAMPIONS_PER_KEY = 500;
 /** Passages analysed between two hand-overs to the index. */
 const BATCH_SIZE = 2_000;
 
-/** One passage's terms, or index keys, by field, joined by spaces (so that a worker hands over two strings, not forty). */
+/** One passage's terms, or index keys, by field, joined by spaces (so that a worker hands over three strings, not forty). */
 export interface PassageFields {
   concepts: string;
   terms: string;
+  directions: string;
+}
+
+/** What is analysed of a passage: its text and its translation. */
+export interface PassageTexts {
+  text: string;
+  translation?: string;
 }
 
 export interface AnalyzedPassage extends PassageFields {
@@ -90,14 +97,16 @@ export function termOfKey(key: string): string {
  * shortest passages first, which is what makes champion lists cheap to keep
  * (see `Champions`).
  */
-export function analyzePassages(texts: readonly string[], directions: readonly Direction[], onBatch: (batch: AnalyzedBatch) => void): void {
+export function analyzePassages(passages: readonly PassageTexts[], directions: readonly Direction[], onBatch: (batch: AnalyzedBatch) => void): void {
   const analyzer = new Analyzer(new Glossary(directions));
-  const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length || a - b);
+  const length = (i: number) => passages[i]!.text.length + (passages[i]!.translation?.length ?? 0);
+  const order = passages.map((_, i) => i).sort((a, b) => length(a) - length(b) || a - b);
   for (let start = 0; start < order.length; start += BATCH_SIZE) {
     onBatch(
       order.slice(start, start + BATCH_SIZE).map((passage) => {
-        const { concepts, terms } = analyzer.document(texts[passage]!);
-        return { passage, concepts: concepts.join(" "), terms: terms.join(" ") };
+        const { text, translation } = passages[passage]!;
+        const { concepts, terms, directions: directionTerms } = analyzer.document(text, translation);
+        return { passage, concepts: concepts.join(" "), terms: terms.join(" "), directions: directionTerms.join(" ") };
       }),
     );
   }
@@ -120,7 +129,7 @@ export class KeyCounter {
   private readonly counts = new Map<string, KeyCount>();
 
   /** The index keys of one passage's terms. Passages must come shortest first, as `analyzePassages` hands them over. */
-  keys({ passage, concepts, terms }: AnalyzedPassage): PassageFields {
+  keys({ passage, concepts, terms, directions }: AnalyzedPassage): PassageFields {
     const inPassage: KeyCount[] = [];
     const keysOf = (joinedTerms: string) => {
       if (!joinedTerms) return "";
@@ -139,7 +148,7 @@ export class KeyCounter {
         })
         .join(" ");
     };
-    const keys = { concepts: keysOf(concepts), terms: keysOf(terms) };
+    const keys = { concepts: keysOf(concepts), terms: keysOf(terms), directions: keysOf(directions) };
     for (const count of inPassage) {
       count.passages++;
       count.champions.offer(passage, count.frequency);
@@ -185,7 +194,7 @@ class Champions {
 
 /** What the worker thread is given. */
 export interface AnalysisJob {
-  texts: readonly string[];
+  passages: readonly PassageTexts[];
   directions: readonly Direction[];
 }
 

@@ -14,9 +14,19 @@ export interface Hit {
   excerpt: string;
   /** Where the matched terms are in `excerpt`, in order, not overlapping. */
   highlights: Span[];
+  /** The same for the passage's translation, when it has one (`excerpt` is always the original). */
+  translation?: TranslatedExcerpt;
   /** Ids of the directions the passage belongs to. */
   directions: string[];
   score: number;
+}
+
+/** The excerpt of a passage's translation: `excerpt` and `highlights` mean what they mean for the original. */
+export interface TranslatedExcerpt {
+  /** BCP 47 tag, e.g. `en`. */
+  language: string;
+  excerpt: string;
+  highlights: Span[];
 }
 
 export interface SearchOptions {

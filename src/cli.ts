@@ -4,11 +4,15 @@ import { parseArgs } from "node:util";
 import { config as loadDotenv } from "dotenv";
 import { CorpusError, loadCorpus } from "./corpus/load.js";
 import { DirectionsSearch } from "./search/engine.js";
+import { arrangeHit, READER_LANGUAGES, readerLanguage, type ReaderLanguage, type ShownText } from "./search/reader.js";
 import type { Hit } from "./search/types.js";
+import { TRANSLATION_NOTE } from "./slack/blocks.js";
 import { postWeeklyCommand } from "./weekly/index.js";
 
 const USAGE = `Usage:
-  directions search "<query>" [--json] [--limit N]   search the answers (English or Chinese)
+  directions search "<query>" [--json] [--limit N] [--lang en|zh]
+                                                     search the answers (English or Chinese); the excerpts
+                                                     come in the query's language, the other beneath
   directions search --jsonl [--limit N]              read queries from stdin, one a line; write one JSON array a line
   directions list                                    list the research directions
   directions post-weekly [--dry-run] [--date YYYY-MM-DD [--force]]
@@ -37,19 +41,25 @@ function useColor(): boolean {
   return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 }
 
-/** The excerpt with its matches marked: bold in a terminal, **…** when piped. */
-function markMatches(hit: Hit, color: boolean): string {
+/** A text with its matches marked: bold in a terminal, **…** when piped. */
+function markMatches({ text, highlights }: ShownText, color: boolean): string {
   const [open, close] = color ? ["\x1b[1;33m", "\x1b[0m"] : ["**", "**"];
-  let text = "";
+  let marked = "";
   let at = 0;
-  for (const { start, end } of hit.highlights) {
-    text += hit.excerpt.slice(at, start) + open + hit.excerpt.slice(start, end) + close;
+  for (const { start, end } of highlights) {
+    marked += text.slice(at, start) + open + text.slice(start, end) + close;
     at = end;
   }
-  return text + hit.excerpt.slice(at);
+  return marked + text.slice(at);
 }
 
-function printHits(search: DirectionsSearch, query: string, hits: Hit[]): void {
+function parseLanguage(value: string | undefined): ReaderLanguage | undefined {
+  if (value === undefined) return undefined;
+  if (!(READER_LANGUAGES as readonly string[]).includes(value)) throw new UsageError(`--lang must be en or zh, got '${value}'`);
+  return value as ReaderLanguage;
+}
+
+function printHits(search: DirectionsSearch, query: string, hits: Hit[], language: ReaderLanguage): void {
   if (hits.length === 0) {
     const suggestions = search.mostDiscussed(4).map((direction) => `${direction.name.en} / ${direction.name.zh}`);
     console.log(`Nothing found for "${query}". The answers discuss, for example: ${suggestions.join("; ")}. Try \`directions list\`.`);
@@ -58,10 +68,14 @@ function printHits(search: DirectionsSearch, query: string, hits: Hit[]): void {
   const color = useColor();
   const names = new Map(search.corpus.directions.map((direction) => [direction.id, `${direction.name.en} / ${direction.name.zh}`]));
   hits.forEach((hit, i) => {
+    const { main, beneath } = arrangeHit(hit, language);
     console.log(`${i + 1}. ${hit.author} — ${hit.url}`);
     if (hit.directions.length) console.log(`   [${hit.directions.map((id) => names.get(id)).join("; ")}]`);
-    console.log(`   ${markMatches(hit, color).replace(/\n/g, "\n   ")}\n`);
+    console.log(`   ${markMatches(main, color).replace(/\n/g, "\n   ")}`);
+    if (beneath) console.log(`   ${beneath.original ? "原文" : "English"}: ${markMatches(beneath, color).replace(/\s+/g, " ")}`);
+    console.log("");
   });
+  if (hits.some((hit) => hit.translation)) console.log(TRANSLATION_NOTE);
 }
 
 /** The search over the corpus; the corpus's warnings go to stderr, once. */
@@ -73,9 +87,10 @@ function buildSearch(): Promise<DirectionsSearch> {
 
 async function searchCommand(args: string[]): Promise<number> {
   const { values, positionals } = asUsageError(() =>
-    parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" }, jsonl: { type: "boolean" }, limit: { type: "string" } } }),
+    parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" }, jsonl: { type: "boolean" }, limit: { type: "string" }, lang: { type: "string" } } }),
   );
   const limit = parseLimit(values.limit);
+  const language = parseLanguage(values.lang);
   const query = positionals.join(" ");
   if (values.jsonl) {
     if (query || values.json) throw new UsageError("--jsonl reads queries from stdin: give no query and no --json");
@@ -89,7 +104,7 @@ async function searchCommand(args: string[]): Promise<number> {
   const search = await buildSearch();
   const hits = search.search(query, { limit });
   if (values.json) console.log(JSON.stringify(hits, null, 2));
-  else printHits(search, query, hits);
+  else printHits(search, query, hits, language ?? readerLanguage(query));
   return 0;
 }
 

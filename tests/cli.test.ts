@@ -26,6 +26,33 @@ describe("directions search", () => {
     expect(JSON.parse(run(["search", "kubernetes", "--json"]).stdout)).toEqual([]);
   });
 
+  it("shows the excerpt in the query's language with the other beneath, or as --lang says", () => {
+    const english = run(["search", "remote sensing", "--limit", "1"]).stdout;
+    expect(english).toMatch(/\n {3}…?A model's .*\*\*remote\*\* \*\*sensing\*\*/);
+    expect(english).toMatch(/\n {3}原文: .*遥感/);
+    expect(english).toContain("English: the directions project's translation");
+    const chinese = run(["search", "遥感", "--limit", "1"]).stdout;
+    expect(chinese).toMatch(/\n {3}2、Transfer learning.*\*\*遥感\*\*/);
+    expect(chinese).toMatch(/\n {3}English: .*remote sensing/);
+    const forced = run(["search", "遥感", "--limit", "1", "--lang", "en"]).stdout;
+    expect(forced).toMatch(/\n {3}原文: .*\*\*遥感\*\*/);
+    const bad = run(["search", "遥感", "--lang", "fr"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--lang must be en or zh, got 'fr'");
+  });
+
+  it("gives every JSON hit the translation's excerpt and highlights, whatever the query's language", () => {
+    const [hit] = JSON.parse(run(["search", "remote sensing", "--json"]).stdout);
+    expect(hit.passageId).toBe("qingchun-meiyou-zhongdian#2");
+    expect(hit.excerpt).toContain("遥感"); // still the original
+    expect(hit.translation.language).toBe("en");
+    expect(hit.translation.highlights.map(({ start, end }: { start: number; end: number }) => hit.translation.excerpt.slice(start, end))).toEqual(["remote", "sensing"]);
+    const lines = run(["search", "--jsonl"], { input: "蒸馏\nTuring award\nkubernetes\nbest pizza in town\n如何提高数据库性能\n" }).stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
+    expect(lines[0][0].translation).toMatchObject({ language: "en", excerpt: expect.stringMatching(/distillation/) });
+    expect(lines[1][0].author).toBe("Zhanxing Zhu");
+    expect(lines.slice(2)).toEqual([[], [], []]);
+  });
+
   it("says plainly when nothing is found", () => {
     const { code, stdout } = run(["search", "kubernetes"]);
     expect(code).toBe(0);

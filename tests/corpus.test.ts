@@ -23,6 +23,13 @@ describe("the corpus", () => {
     for (const noise of ["小白学视觉", "下载1", "交流群", "python88", "作者:", "社区所有版块导航"]) expect(text).not.toContain(noise);
   });
 
+  it("names three papers for every direction, each an arXiv abstract, so no weekly post falls back to a search link", () => {
+    for (const direction of corpus.directions) {
+      expect(direction.papers, direction.id).toHaveLength(3);
+      for (const paper of direction.papers) expect(paper.url, direction.id).toMatch(/^https:\/\/arxiv\.org\/abs\/\d{4}\.\d{4,5}$/);
+    }
+  });
+
   it("loads without warnings", () => {
     expect(corpus.warnings).toEqual([]);
   });

@@ -42,7 +42,7 @@ describe("terminal mode with piped input", () => {
     const [first, second] = stdout.split(/^> /m).filter(Boolean);
     expect(first).toMatch(/^\/directions compression\n/);
     expect(first).toMatch(/模型压缩|蒸馏/);
-    expect(first).toContain("Read the full answer (https://www.zhihu.com/");
+    expect(first).toContain("Read the original answer (https://www.zhihu.com/");
     expect(second).toMatch(/^@directions 数据标注太贵怎么办\?\n/);
     expect(second).toContain("标注");
 
@@ -65,10 +65,22 @@ describe("terminal mode with piped input", () => {
     expect(stdout).toContain('Only /directions is available here; try "/directions help".');
   });
 
+  it("shows English first for an English query and the original first for a Chinese one, the other beneath", async () => {
+    const { code, stdout } = await start("/directions remote sensing\n/directions 遥感\n").done;
+    expect(code).toBe(0);
+    const [english, chinese] = stdout.split(/^> /m).filter(Boolean);
+    const quoted = (text: string) => text.split("\n").filter((line) => line.trimStart().startsWith("│")).join(" ");
+    expect(quoted(english!)).toContain("remote sensing");
+    expect(english).toMatch(/\n {2}原文: .*遥感/);
+    expect(quoted(chinese!)).toContain("遥感");
+    expect(chinese).toMatch(/\n {2}English: .*remote sensing/);
+    expect(english).toContain("English: the directions project's translation");
+  });
+
   it("stops cleanly on SIGTERM while waiting for input", async () => {
     const { child, done, output } = start();
     child.stdin.write("/directions compression\n");
-    await expect.poll(output, { timeout: 15_000 }).toContain("Read the full answer");
+    await expect.poll(output, { timeout: 15_000 }).toContain("Read the original answer");
     child.kill("SIGTERM");
     const { code } = await done;
     expect(code).toBe(0);

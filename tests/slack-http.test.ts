@@ -79,7 +79,7 @@ describe("/directions over HTTP: the reply rides on the ack", () => {
     expect(text).toContain("Model compression &amp; distillation · 模型压缩与蒸馏"); // direction names, escaped
     expect(text).toMatch(/\u200B\*[^*\n]+\*\u200B/); // a highlighted span in bold
     expect(text).toContain("机智的叉烧");
-    expect(text).toContain("<https://www.zhihu.com/question/385326992/answer/1141908138|Read the full answer>");
+    expect(text).toContain("<https://www.zhihu.com/question/385326992/answer/1141908138|Read the original answer>");
     expect(reply.text).toContain("compression"); // fallback text
     expect(Object.keys(buttons(reply))).toContain("directions_share");
     // No second round trip: nothing went through response_url or the Web API.
@@ -212,6 +212,59 @@ describe("text in, text out", () => {
   it("answers a query of only control characters and invisible characters with the help", async () => {
     const reply = await command("\u0000\u0001\u200B\u202E\uFEFF");
     expect(visibleText(reply)).toContain("How to use /directions");
+  });
+});
+
+describe("excerpts in the reader's language, with the other beneath", () => {
+  /** Each hit's main text (the quoted section) and the smaller line under it. */
+  function excerpts(reply: ReplyLike): Array<{ main: string; beneath: string }> {
+    const blocks = reply.blocks as Block[];
+    const out: Array<{ main: string; beneath: string }> = [];
+    blocks.forEach((block, i) => {
+      if (block.type !== "section" || !block.text?.text.includes("\n>") && !block.text?.text.startsWith(">")) return;
+      const next = blocks[i + 1];
+      const beneath = next?.type === "context" && "text" in next.elements[0]! ? String(next.elements[0].text) : "";
+      out.push({ main: block.text.text, beneath });
+    });
+    return out;
+  }
+  const note = (reply: ReplyLike) => visibleText(reply).split("English: the directions project's translation").length - 1;
+
+  it("shows an English query the English excerpt, matches in bold, with the original beneath as 原文", async () => {
+    const reply = await command("remote sensing");
+    const [first] = excerpts(reply);
+    expect(first!.main).toMatch(/\u200B\*remote\*\u200B \u200B\*sensing\*\u200B/);
+    expect(first!.main.slice(first!.main.indexOf("\n>"))).not.toMatch(/\p{Script=Han}/u); // the quote is English (the title line names the direction in both)
+    expect(first!.beneath).toMatch(/^原文: .*遥感/);
+    expect(first!.beneath.length).toBeLessThan(520); // about 200 characters, escaped, with bold
+    expect(note(reply)).toBe(1);
+  });
+
+  it("shows a Chinese query the original, with the English beneath", async () => {
+    const reply = await command("蒸馏");
+    const [first] = excerpts(reply);
+    expect(first!.main).toMatch(/\u200B\*蒸馏\*\u200B/);
+    expect(first!.beneath).toMatch(/^English: .*distillation/);
+    expect(note(reply)).toBe(1);
+  });
+
+  it("does the same in a mention's thread reply, in Show more and in Share in channel", async () => {
+    const mention = appMention({ text: `<@${FAKE_BOT_USER_ID}> which papers were retracted?` });
+    await postEvent(h.baseUrl, SIGNING_SECRET, mention);
+    const post = (await h.fake.waitFor((c) => c.method === "chat.postMessage")).args as ReplyLike;
+    expect(excerpts(post)[0]!.main).toContain("*retracted*");
+    expect(excerpts(post)[0]!.beneath).toMatch(/^原文: .*撤稿/);
+    expect(limitProblems(post)).toEqual([]);
+
+    for (const actionId of ["directions_show_more", "directions_share"]) {
+      const value = actionId === "directions_share" ? '{"q":"可解释性","o":0}' : '{"q":"interpretability","o":3}';
+      await postBlockAction(h.baseUrl, SIGNING_SECRET, { actionId, value, responseUrl: h.fake.responseUrl(actionId) });
+      const body = (await h.fake.waitForResponse((p) => p.id === actionId)).body as ReplyLike;
+      expect(limitProblems(body)).toEqual([]);
+      const [first] = excerpts(body);
+      if (actionId === "directions_share") expect(first!.beneath).toMatch(/^English: .*interpretab/i);
+      else expect(first!.beneath).toMatch(/^原文: /);
+    }
   });
 });
 

@@ -144,7 +144,7 @@ describe("Block Kit rendering", () => {
     expect(pings(message)).toEqual([]);
     const shown = visibleText(message);
     expect(shown).toContain("R&amp;D &lt;b&gt; · 研究");
-    expect(shown).toContain("<https://example.com/a?x=1&amp;y=%3C2%3E%7C3|Read the full answer>");
+    expect(shown).toContain("<https://example.com/a?x=1&amp;y=%3C2%3E%7C3|Read the original answer>");
     expect(shown).toContain("&lt;!channel&gt; author");
     expect(limitProblems(message)).toEqual([]);
   });

@@ -178,6 +178,15 @@ describe("with the real corpus and search engine", async () => {
     expect(checkPostLimits(post)).toEqual([]);
     expect(post.blocks.filter((b) => b.type === "section" && b.text.text.startsWith("> ")).length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(post)).not.toMatch(/<!channel>|<!here>|<!everyone>/);
+    // Each excerpt in English, the author's original beneath it; the translation named once.
+    post.blocks.forEach((block, i) => {
+      if (block.type !== "section" || !block.text.text.startsWith("> ")) return;
+      expect(block.text.text).not.toMatch(/\p{Script=Han}{3}/u);
+      const beneath = post.blocks[i + 1]!;
+      expect(beneath.type === "context" && beneath.elements[0]!.text).toMatch(/^原文: \p{Script=Han}|^原文: .*\p{Script=Han}{3}/u);
+    });
+    expect(JSON.stringify(post).split("the directions project's translation").length - 1).toBe(1);
+    expect(JSON.stringify(post)).not.toContain("search arXiv"); // every direction has papers now
   });
 
   it("post-weekly --dry-run shows the real post", async () => {

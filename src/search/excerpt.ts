@@ -14,11 +14,12 @@ const sentenceSegmenter = new Intl.Segmenter("zh", { granularity: "sentence" });
 const CLAUSE_END = /[,，;；:：、]\s*/g;
 
 /**
- * Pieces of `text` no longer than `max`: sentences, long sentences cut at
- * clauses, a clause with no punctuation cut between code points. A long text
- * is given to the sentence segmenter in pieces (see MAX_PIECE_CHARS).
+ * Pieces of `text` no longer than `max`: sentences (or, with `clauses`, their
+ * clauses), long sentences cut at clauses, a clause with no punctuation cut
+ * between code points. A long text is given to the sentence segmenter in
+ * pieces (see MAX_PIECE_CHARS).
  */
-function units(text: string, max: number): Span[] {
+function units(text: string, max: number, clauses: boolean): Span[] {
   const result: Span[] = [];
   const push = (start: number, end: number) => {
     while (end - start > max) {
@@ -34,7 +35,7 @@ function units(text: string, max: number): Span[] {
       const index = piece.start + sentence.index;
       const { segment } = sentence;
       const end = index + segment.length;
-      if (segment.length <= max) {
+      if (segment.length <= max && !clauses) {
         push(index, end);
         continue;
       }
@@ -55,12 +56,14 @@ function units(text: string, max: number): Span[] {
  * clauses of a very long one), at most `max` characters including the "…"
  * that marks a cut, holding as many highlighted spans as fit, earliest first.
  * `spans` must be sorted and not overlap; the returned highlights are
- * offsets into the excerpt.
+ * offsets into the excerpt. With `clauses`, the window is cut at clause
+ * boundaries (for a short window, which whole sentences would leave half
+ * empty).
  */
-export function makeExcerpt(text: string, spans: readonly Span[], max = MAX_EXCERPT_CHARS): Excerpt {
+export function makeExcerpt(text: string, spans: readonly Span[], max = MAX_EXCERPT_CHARS, { clauses = false } = {}): Excerpt {
   if (text.length <= max) return { text, highlights: [...spans] };
   const budget = max - 2 * ELLIPSIS.length;
-  const pieces = units(text, budget);
+  const pieces = units(text, budget, clauses);
 
   // The window holding the most matches; among equals, the one that best centres them (context on both sides).
   // Windows and spans both move left to right, so the spans inside a window are those from `firstInside` to `afterInside`.

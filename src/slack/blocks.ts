@@ -5,6 +5,7 @@
  */
 import type { types } from "@slack/bolt";
 import type { Corpus, Direction } from "../corpus/types.js";
+import { arrangeHit, readerLanguage } from "../search/reader.js";
 import type { Hit } from "../search/types.js";
 import { cutAt, highlightMrkdwn, mrkdwnLink, mrkdwnLiteral, mrkdwnLiteralWithin, truncate, userMention } from "./text.js";
 
@@ -129,7 +130,18 @@ export interface ResultsOptions {
   sharedBy?: string;
 }
 
-/** Top excerpts: direction name(s), the excerpt with matches in bold, the author, a link. */
+/** Said once under results that show a translation. */
+export const TRANSLATION_NOTE = "English: the directions project's translation · 原文: the author's own words, in the original answer linked under each excerpt";
+/** Room for the smaller line beneath an excerpt, in the other language (about 200 characters, escaped and in bold where it matches). */
+const BENEATH_BUDGET = 400;
+
+/** Line breaks as spaces: the text beneath an excerpt is one small line. */
+const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
+
+/**
+ * Top excerpts: direction name(s), the excerpt in the reader's language with
+ * the matches in bold and the other language beneath it, the author, a link.
+ */
 export function resultsMessage(options: ResultsOptions): SlackMessage {
   const { corpus, query, hits, offset } = options;
   const blocks: Block[] = [];
@@ -145,15 +157,20 @@ export function resultsMessage(options: ResultsOptions): SlackMessage {
 
   // Share the text budget between the hits, with headroom for the rest.
   const perHit = Math.min(LIMITS.ourSectionText, Math.floor((LIMITS.ourTotalText - 1500) / Math.max(1, hits.length)));
-  for (const hit of hits) {
+  const language = readerLanguage(query);
+  const shown = hits.map((hit) => arrangeHit(hit, language));
+  shown.forEach(({ main, beneath }, i) => {
+    const hit = hits[i]!;
     const names = directionsOf(hit, corpus).map(directionLabel);
     const title = names.length > 0 ? `*${truncate(names.join("  |  "), 400)}*\n` : "";
-    const body = highlightMrkdwn(hit.excerpt, hit.highlights, perHit - title.length - 4);
+    const body = highlightMrkdwn(main.text, main.highlights, perHit - title.length - 4 - BENEATH_BUDGET);
     blocks.push(divider());
     blocks.push(section(`${title}>${body.replace(/\n/g, "\n>")}`));
+    if (beneath) blocks.push(context(`${beneath.original ? "原文" : "English"}: ${highlightMrkdwn(oneLine(beneath.text), beneath.highlights, BENEATH_BUDGET)}`));
     const author = mrkdwnLiteralWithin(hit.author || "Anonymous", 100);
-    blocks.push(context(`— ${author} · ${mrkdwnLink(hit.url, "Read the full answer")}`));
-  }
+    blocks.push(context(`— ${author} · ${mrkdwnLink(hit.url, "Read the original answer")}`));
+  });
+  if (shown.some(({ beneath }) => beneath)) blocks.push(context(TRANSLATION_NOTE));
 
   if (options.buttons) {
     const elements: types.Button[] = [];
@@ -179,7 +196,7 @@ export function resultsMessage(options: ResultsOptions): SlackMessage {
   }
 
   const summary = hits
-    .map((hit, i) => `${offset + i + 1}. ${hit.author || "Anonymous"}: ${truncate(hit.excerpt.replace(/\s+/g, " "), 140)}`)
+    .map((hit, i) => `${offset + i + 1}. ${hit.author || "Anonymous"}: ${truncate(oneLine(shown[i]!.main.text), 140)}`)
     .join("  ");
   // The mention is added after escaping, so that it stays a mention.
   return clampMessage({ text: `${who} ${fallback(`for “${truncate(query, 100)}”: ${summary}`)}`, blocks });

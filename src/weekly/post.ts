@@ -9,7 +9,9 @@
  * `msg_blocks_too_long` near 13k chars in total): each part has its own cap.
  */
 import type { Direction } from "../corpus/types.js";
+import { arrangeHit } from "../search/reader.js";
 import type { Hit } from "../search/types.js";
+import { TRANSLATION_NOTE } from "../slack/blocks.js";
 import { decodeSlackEntities, escapeSlackText, truncate } from "../slack/text.js";
 
 /** `metadata.event_type` of our posts; the history check looks for it. */
@@ -137,11 +139,19 @@ export function buildWeeklyPost(input: WeeklyPostInput): WeeklyPost {
     blocks.push({ type: "divider" });
     blocks.push({ type: "section", text: { type: "mrkdwn", text: "*What the answers say*" } });
     for (const hit of excerpts) {
+      // In English first (the team reads English), the author's original beneath.
       // No bold on the highlights: Slack's *bold* needs word boundaries that
       // Chinese text lacks, so it would show stray asterisks.
-      const quote = escapeSlackText(truncate(oneLine(hit.excerpt), CAP.excerpt));
-      blocks.push({ type: "section", text: { type: "mrkdwn", text: `> ${quote}\n— ${slackLink(hit.url, hit.author)}` } });
+      const { main, beneath } = arrangeHit(hit, "en");
+      const quote = escapeSlackText(truncate(oneLine(main.text), CAP.excerpt));
+      blocks.push({ type: "section", text: { type: "mrkdwn", text: `> ${quote}` } });
+      if (beneath) {
+        const label = beneath.original ? "原文" : "English";
+        blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `${label}: ${escapeSlackText(truncate(oneLine(beneath.text), CAP.excerpt))}` }] });
+      }
+      blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `— ${slackLink(hit.url, hit.author)}` }] });
     }
+    if (excerpts.some((hit) => hit.translation)) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: escapeSlackText(TRANSLATION_NOTE) }] });
   }
 
   const papers: string[] = [];

@@ -23,7 +23,9 @@ export type Fault =
   /** The socket is destroyed before the call takes effect. */
   | { dropBeforeHandling: true }
   /** The call is handled normally after a pause. */
-  | { delayMs: number };
+  | { delayMs: number }
+  /** The call is handled normally once `until` settles: Slack holds it for as long as the test needs. */
+  | { until: Promise<unknown> };
 
 export interface RecordedCall {
   method: string;
@@ -249,6 +251,7 @@ export class FakeSlack {
     };
 
     if (fault && "delayMs" in fault) await sleep(fault.delayMs);
+    if (fault && "until" in fault) await fault.until.catch(() => undefined);
     if (fault && "dropBeforeHandling" in fault) {
       req.socket.destroy();
       record();

@@ -17,7 +17,7 @@ import { ConfigError, type HttpConfig, type SocketConfig } from "./config.js";
 import { registerListeners } from "./listeners/index.js";
 import { Answers, type SearchLike } from "./slack/answers.js";
 import { adminFix } from "./slack/fixes.js";
-import { RecentKeys } from "./slack/dedupe.js";
+import { DeliveryMemory } from "./slack/dedupe.js";
 import { AppLogger } from "./slack/logger.js";
 
 /** What every failure tells the user: one short sentence. */
@@ -38,8 +38,8 @@ export interface SlackAppOptions {
   retryConfig?: webApi.RetryOptions;
   /** Web API request timeout in ms (default 10,000). */
   timeoutMs?: number;
-  /** The delivery memory for mentions (tests pass their own). */
-  recent?: RecentKeys;
+  /** Which mentions were answered (default: in process memory only). */
+  deliveries?: DeliveryMemory;
 }
 
 export interface StartedSlackApp {
@@ -176,7 +176,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   }
 
   const answers = new Answers(options.search);
-  registerListeners(app, { answers, recent: options.recent ?? new RecentKeys() });
+  registerListeners(app, { answers, deliveries: options.deliveries ?? new DeliveryMemory() });
 
   // With extendedErrorHandler the handler also gets the request's body and context.
   app.error(async ({ error, body, context }: { error: CodedError; body: unknown; context: Context; logger: Logger }) => {

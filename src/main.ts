@@ -5,6 +5,9 @@
  * - Socket Mode when SLACK_APP_TOKEN is set,
  * - else HTTP mode on PORT when SLACK_SIGNING_SECRET is set,
  * - else, with no Slack variable at all, the terminal shell.
+ * In the Slack modes it opens the store first (SQLite, or PostgreSQL when
+ * DATABASE_URL is set) and runs its migrations; the terminal needs no store
+ * (one person, nothing to deduplicate), so it never creates a database file.
  * SIGINT/SIGTERM stop it cleanly. A bad setting stops start-up with one message.
  */
 import { config as loadDotenv } from "dotenv";
@@ -14,7 +17,9 @@ import { CorpusError, loadCorpus } from "./corpus/load.js";
 import { DirectionsSearch } from "./search/engine.js";
 import { runShell } from "./shell/shell.js";
 import { Answers } from "./slack/answers.js";
+import { DeliveryMemory } from "./slack/dedupe.js";
 import { AppLogger } from "./slack/logger.js";
+import { openStore, readStoreConfig, StoreError, type StoreConfig } from "./store/index.js";
 import { readWeeklyConfig, startWeeklyJob, type WeeklyConfig } from "./weekly/index.js";
 
 /** Things to stop on SIGINT/SIGTERM, last registered first. */
@@ -30,14 +35,16 @@ async function main(): Promise<void> {
 
   let config: AppConfig;
   let weekly: WeeklyConfig | undefined;
+  let storeConfig: StoreConfig;
   try {
     config = readConfig(process.env);
     weekly = readWeeklyConfig(process.env);
+    storeConfig = readStoreConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
-  const secrets = config.mode === "http" ? [config.signingSecret] : [];
+  const secrets = [...(config.mode === "http" ? [config.signingSecret] : []), ...(storeConfig.engine === "postgres" ? [storeConfig.password] : [])];
   const logger = new AppLogger({ level: config.logLevel, secrets });
 
   let search: DirectionsSearch;
@@ -97,7 +104,13 @@ async function main(): Promise<void> {
   }
 
   logger.info(`Starting: ${describeConfig(config)}, ${search.corpus.passages.length} passages indexed`);
-  const slack = createSlackApp({ config, search, logger });
+  const store = await openStore(storeConfig, { logger }).catch((error: unknown) => {
+    if (error instanceof StoreError) fail(error.message);
+    throw error;
+  });
+  stoppers.push(() => store.close());
+  logger.info(`Store: ${store.engine === "sqlite" ? "SQLite" : "PostgreSQL"} at ${store.location}`);
+  const slack = createSlackApp({ config, search, logger, deliveries: new DeliveryMemory({ store, logger }) });
   stoppers.push(() => slack.stop());
   try {
     await slack.start();

@@ -9,7 +9,7 @@
  *   the database cannot be reached.
  * - `RecentKeys` is that process memory: bounded, in a Map.
  */
-import type { Store } from "../store/index.js";
+import { describeStoreError, type Store } from "../store/index.js";
 
 /** The part of the store that remembers deliveries. */
 export type DeliveryStore = Pick<Store, "claimDelivery" | "pruneDeliveries">;
@@ -106,12 +106,6 @@ export interface DeliveryMemoryOptions {
   now?: () => number;
 }
 
-function describeError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return message || (typeof code === "string" ? code : "unknown error");
-}
-
 /**
  * Claims deliveries in the store, so that replicas sharing it answer each
  * mention once; falls back to process memory while the store fails or is slow
@@ -152,7 +146,7 @@ export class DeliveryMemory {
     } catch (error) {
       if (this.outage === undefined) {
         this.logger?.warn(
-          `The database is unreachable (${describeError(error)}): mentions are still answered, and deduplicated in this process's memory until it is back`,
+          `The database is unreachable (${describeStoreError(error)}): mentions are still answered, and deduplicated in this process's memory until it is back`,
         );
       }
       this.outage = { retryAt: this.now() + this.retryStoreEveryMs };
@@ -182,7 +176,7 @@ export class DeliveryMemory {
     this.lastPrune = this.now();
     this.store.pruneDeliveries().then(
       (count) => this.logger?.debug(`Forgot ${count} expired deliveries`),
-      (error: unknown) => this.logger?.debug(`Could not forget expired deliveries: ${describeError(error)}`),
+      (error: unknown) => this.logger?.debug(`Could not forget expired deliveries: ${describeStoreError(error)}`),
     );
   }
 }

@@ -11,5 +11,5 @@
  * names a PostgreSQL database.
  */
 export { readStoreConfig, DEFAULT_SQLITE_PATH, type StoreConfig } from "./config.js";
-export { openStore, StoreError, DEFAULT_CONNECT_TIMEOUT_MS, type OpenStoreOptions, type StoreLogger } from "./open.js";
+export { openStore, describeStoreError, StoreError, DEFAULT_CONNECT_TIMEOUT_MS, type OpenStoreOptions, type StoreLogger } from "./open.js";
 export type { Claim, PostRecord, Store, StoreEngine, WeekPlan, WeekView } from "./types.js";

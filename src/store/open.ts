@@ -33,7 +33,8 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 /** SQLSTATEs that mean "try again in a moment" although the server answered. */
 const TRANSIENT_SQLSTATES = new Set(["57P03" /* the database system is starting up */, "53300" /* too many connections */]);
 
-function reason(error: unknown): string {
+/** A driver's error in one line: its message, and its code when the message lacks it. */
+export function describeStoreError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === "string" && !message.includes(code) && message !== "" ? `${message} (${code})` : message || String(code ?? "unknown error");
@@ -53,15 +54,15 @@ async function waitUntilReachable(store: Store, safeUrl: string, timeoutMs: numb
       await store.ping();
       return;
     } catch (error) {
-      if (refusedByServer(error)) throw new StoreError(`DATABASE_URL was refused by PostgreSQL at ${safeUrl}: ${reason(error)}`);
+      if (refusedByServer(error)) throw new StoreError(`DATABASE_URL was refused by PostgreSQL at ${safeUrl}: ${describeStoreError(error)}`);
       const wait = Math.min(2_000, 250 * 2 ** (attempt - 1));
       if (Date.now() + wait >= deadline) {
         throw new StoreError(
-          `DATABASE_URL: could not reach PostgreSQL at ${safeUrl} within ${Math.round(timeoutMs / 1000)} s (${reason(error)}); ` +
+          `DATABASE_URL: could not reach PostgreSQL at ${safeUrl} within ${Math.round(timeoutMs / 1000)} s (${describeStoreError(error)}); ` +
             "check that the server is running and that the URL's host, port and TLS settings are right",
         );
       }
-      if (attempt === 1) logger?.warn(`PostgreSQL at ${safeUrl} is not reachable yet (${reason(error)}); trying again for up to ${Math.round(timeoutMs / 1000)} s`);
+      if (attempt === 1) logger?.warn(`PostgreSQL at ${safeUrl} is not reachable yet (${describeStoreError(error)}); trying again for up to ${Math.round(timeoutMs / 1000)} s`);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
@@ -75,9 +76,9 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
     engine =
       config.engine === "sqlite"
         ? await openSqlite(config.path)
-        : openPostgres({ url: config.url, safeUrl: config.safeUrl, onIdleError: (error) => options.logger?.debug(`PostgreSQL closed an idle connection: ${reason(error)}`) });
+        : openPostgres({ url: config.url, safeUrl: config.safeUrl, onIdleError: (error) => options.logger?.debug(`PostgreSQL closed an idle connection: ${describeStoreError(error)}`) });
   } catch (error) {
-    throw new StoreError(`${variable}: cannot open the database: ${reason(error)}`);
+    throw new StoreError(`${variable}: cannot open the database: ${describeStoreError(error)}`);
   }
   const store = new KyselyStore(engine, options.now);
   try {
@@ -85,7 +86,7 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
       await waitUntilReachable(store, config.safeUrl, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, options.logger);
     }
     await migrate(engine).catch((error: unknown) => {
-      throw new StoreError(`${variable}: cannot prepare the database's tables: ${reason(error)}`);
+      throw new StoreError(`${variable}: cannot prepare the database's tables: ${describeStoreError(error)}`);
     });
   } catch (error) {
     await store.close().catch(() => undefined);

@@ -36,7 +36,8 @@ export function captureLogs(): CapturedLogs {
 
 export interface HarnessOptions {
   search?: SearchLike;
-  deliveries?: DeliveryMemory;
+  /** The app's memory of answered mentions, given the harness's logger (default: process memory). */
+  deliveries?: (logger: AppLogger) => DeliveryMemory;
 }
 
 export interface HttpHarness extends CapturedLogs {
@@ -55,7 +56,7 @@ export async function startHttpHarness(options: HarnessOptions = {}): Promise<Ht
     logger: logs.logger,
     host: "127.0.0.1",
     retryConfig: { retries: 0 },
-    ...(options.deliveries ? { deliveries: options.deliveries } : {}),
+    ...(options.deliveries ? { deliveries: options.deliveries(logs.logger) } : {}),
   });
   let started;
   try {
@@ -94,7 +95,7 @@ export async function startSocketHarness(options: HarnessOptions = {}): Promise<
     logger: logs.logger,
     socketPingTimeoutMs: 1000,
     retryConfig: { retries: 0 },
-    ...(options.deliveries ? { deliveries: options.deliveries } : {}),
+    ...(options.deliveries ? { deliveries: options.deliveries(logs.logger) } : {}),
   });
   await slack.start();
   await socket.connected();

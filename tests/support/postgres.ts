@@ -39,7 +39,8 @@ export const pgSkipReason: string | undefined =
 
 if (pgSkipReason) console.log(pgSkipReason);
 
-async function freePort(): Promise<number> {
+/** A free loopback port: nothing listens there (until someone does). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };
@@ -53,9 +54,9 @@ export interface TestPostgres {
   url(database?: string): string;
   /** A new empty database; returns its URL. */
   createDatabase(): Promise<string>;
-  /** Stops the server (fast shutdown: connections are cut), as in an outage. */
+  /** Stops the server (fast shutdown: connections are cut), as in an outage (nothing when it is stopped). */
   stop(): void;
-  /** Starts it again on the same port. */
+  /** Starts it again on the same port (nothing when it runs). */
   start(): void;
   /** Stops it and removes its folder. */
   destroy(): void;
@@ -98,6 +99,7 @@ export async function startPostgres(): Promise<TestPostgres> {
       return server.url(name);
     },
     start() {
+      if (running) return;
       run("pg_ctl", ["-D", data, "-o", options, "-l", join(dir, "log"), "-w", "start"]);
       running = true;
     },

@@ -5,8 +5,6 @@
  */
 import { KyselyStore, migrate, type Engine } from "./kysely-store.js";
 import type { StoreConfig } from "./config.js";
-import { openPostgres } from "./postgres.js";
-import { openSqlite } from "./sqlite.js";
 import type { Store } from "./types.js";
 
 /** The store could not be opened: the message names `DATABASE_URL` or `DIRECTIONS_DB`. */
@@ -73,10 +71,15 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
   const variable = config.engine === "sqlite" ? `DIRECTIONS_DB (${config.path})` : `DATABASE_URL (${config.safeUrl})`;
   let engine: Engine;
   try {
+    // Each engine's driver is loaded only when it is used.
     engine =
       config.engine === "sqlite"
-        ? await openSqlite(config.path)
-        : openPostgres({ url: config.url, safeUrl: config.safeUrl, onIdleError: (error) => options.logger?.debug(`PostgreSQL closed an idle connection: ${describeStoreError(error)}`) });
+        ? await (await import("./sqlite.js")).openSqlite(config.path)
+        : (await import("./postgres.js")).openPostgres({
+            url: config.url,
+            safeUrl: config.safeUrl,
+            onIdleError: (error) => options.logger?.debug(`PostgreSQL closed an idle connection: ${describeStoreError(error)}`),
+          });
   } catch (error) {
     throw new StoreError(`${variable}: cannot open the database: ${describeStoreError(error)}`);
   }

@@ -6,9 +6,9 @@
  * as root it runs as the `postgres` system user (through runuser) in a folder
  * that user owns.
  *
- * Without the binaries the PostgreSQL tests skip with one printed line, except
- * under CI (`CI=true`), where they must run: `pgSkipReason` is then undefined
- * and `startPostgres()` fails loudly.
+ * Without the binaries the PostgreSQL tests (and the benchmark's PostgreSQL
+ * part) skip with one printed line, except under CI (`CI=true`), where they
+ * must run: `pgSkipReason` is then undefined and `startPostgres()` fails loudly.
  */
 import { execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -34,7 +34,7 @@ const binDir = findBinDir();
 /** Why the PostgreSQL tests are skipped here, or undefined when they run. */
 export const pgSkipReason: string | undefined =
   binDir === undefined && process.env.CI !== "true"
-    ? "PostgreSQL tests skipped: no initdb/pg_ctl under /usr/lib/postgresql/<version>/bin (apt-get install postgresql)"
+    ? "PostgreSQL skipped: no initdb/pg_ctl under /usr/lib/postgresql/<version>/bin (apt-get install postgresql)"
     : undefined;
 
 if (pgSkipReason) console.log(pgSkipReason);

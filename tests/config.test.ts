@@ -112,11 +112,11 @@ describe("readStoreConfig", () => {
   });
 
   it("uses PostgreSQL when DATABASE_URL is set, and keeps the password out of what it shows", () => {
-    const url = "postgresql://bot:p%40ss@db.internal:6543/directions?sslmode=require";
+    const url = "postgresql://bot:p%40ss@db.internal:6543/directions?sslmode=verify-full";
     expect(readStoreConfig({ DATABASE_URL: url, DIRECTIONS_DB: "ignored.db" })).toEqual({
       engine: "postgres",
       url,
-      safeUrl: "postgresql://bot:***@db.internal:6543/directions?sslmode=require",
+      safeUrl: "postgresql://bot:***@db.internal:6543/directions?sslmode=verify-full",
       password: "p@ss",
     });
     expect(readStoreConfig({ DATABASE_URL: "postgres://db/directions" })).toMatchObject({ engine: "postgres", safeUrl: "postgres://db/directions", password: "" });

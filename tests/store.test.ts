@@ -254,6 +254,14 @@ describe("opening the store", () => {
     await expect((await openForTest(config)).ping()).resolves.toBeUndefined();
   });
 
+  it.skipIf(pg.skip !== undefined)("uses TLS when the URL asks for it (the test server has none)", async () => {
+    const config = await pg.fresh();
+    if (config.engine !== "postgres") throw new Error("expected PostgreSQL");
+    const failure = await openStore(readStoreConfig({ DATABASE_URL: `${config.url}?sslmode=verify-full` }), { connectTimeoutMs: 500 }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StoreError);
+    expect((failure as Error).message).toMatch(/^DATABASE_URL: could not reach PostgreSQL .*\(The server does not support SSL connections\)/);
+  });
+
   it("names DIRECTIONS_DB when the SQLite file cannot be opened", async () => {
     const config = await engines.find((engine) => engine.name === "SQLite")!.fresh();
     if (config.engine !== "sqlite") throw new Error("expected SQLite");

@@ -29,7 +29,7 @@ export type StoreConfig =
 
 type Env = Record<string, string | undefined>;
 
-const URL_EXAMPLE = "postgres://user:password@host:5432/database (add ?sslmode=require for TLS)";
+const URL_EXAMPLE = "postgres://user:password@host:5432/database (add ?sslmode=verify-full for TLS)";
 
 function setting(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();

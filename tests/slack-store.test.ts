@@ -2,11 +2,12 @@
  * Mentions deduplicated through the store, with the real app in HTTP mode
  * against the fake Slack: replicas sharing one database answer a mention
  * once, and while PostgreSQL is down mentions are still answered (deduplicated
- * in memory) until it is back.
+ * in memory) until it is back. Then the delivery memory's own rules: a store
+ * that does not answer in time, and the pruning of expired deliveries.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { DeliveryMemory } from "../src/slack/dedupe.js";
-import { SIGNING_SECRET, startHttpHarness, visibleText, type HttpHarness, type ReplyLike } from "./support/app-harness.js";
+import { DeliveryMemory, type DeliveryStore } from "../src/slack/dedupe.js";
+import { captureLogs, SIGNING_SECRET, startHttpHarness, visibleText, type HttpHarness, type ReplyLike } from "./support/app-harness.js";
 import { FAKE_BOT_USER_ID } from "./support/fake-slack.js";
 import { appMention, postEvent, postSlashCommand } from "./support/slack-requests.js";
 import { openForTest, storeEngines } from "./support/stores.js";
@@ -88,4 +89,42 @@ describe("mentions while PostgreSQL is down", () => {
     expect(logged(h, "The database is unreachable")).toBe(1);
     expect(logged(h, "The database is back")).toBe(1);
   }, 30_000);
+});
+
+describe("the delivery memory", () => {
+  it("answers from process memory when the store does not answer in time, and says so once", async () => {
+    const hanging: DeliveryStore = { claimDelivery: () => new Promise(() => undefined), pruneDeliveries: async () => 0 };
+    const { logger, lines } = captureLogs();
+    const deliveries = new DeliveryMemory({ store: hanging, logger, storeTimeoutMs: 100, retryStoreEveryMs: 0 });
+    const started = Date.now();
+    expect(await deliveries.claim(["event:EvSLOW", "message:C1:1.1"])).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(await deliveries.claim(["event:EvSLOW"])).toBe(false);
+    expect(lines.filter((line) => line.includes("The database is unreachable (no answer within 100 ms)"))).toHaveLength(1);
+  });
+
+  for (const engine of engines) it.skipIf(engine.skip !== undefined)(`forgets expired deliveries in ${engine.name} every pruneEveryMs, in the background`, async () => {
+    let now = 1_000_000;
+    const store = await openForTest(await engine.fresh(), { now: () => now });
+    const pruned: number[] = [];
+    const counting: DeliveryStore = {
+      claimDelivery: (keys, ttlMs) => store.claimDelivery(keys, ttlMs),
+      pruneDeliveries: async () => {
+        const count = await store.pruneDeliveries();
+        pruned.push(count);
+        return count;
+      },
+    };
+    const deliveries = new DeliveryMemory({ store: counting, pruneEveryMs: 60_000, now: () => now });
+    expect(await deliveries.claim(["event:EvOLD", "message:C1:1.1"])).toBe(true);
+    now += 59_000;
+    await deliveries.claim(["event:EvNEW1"]);
+    expect(pruned).toEqual([]);
+    now += 2 * 60 * 60 * 1000; // the hour of the three keys so far is over
+    await deliveries.claim(["event:EvNEW2"]);
+    await expect.poll(() => pruned).toEqual([3]);
+    now += 1_000;
+    await deliveries.claim(["event:EvNEW3"]);
+    expect(pruned).toEqual([3]);
+  });
 });

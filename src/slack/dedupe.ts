@@ -9,16 +9,10 @@
  *   the database cannot be reached.
  * - `RecentKeys` is that process memory: bounded, in a Map.
  */
-import { describeStoreError, type Store } from "../store/index.js";
+import { describeStoreError, type Store, type StoreLogger } from "../store/index.js";
 
 /** The part of the store that remembers deliveries. */
 export type DeliveryStore = Pick<Store, "claimDelivery" | "pruneDeliveries">;
-
-export interface DeliveryLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  debug(message: string): void;
-}
 
 /** How long a delivery is remembered (Slack retries within minutes). */
 export const DELIVERY_TTL_MS = 60 * 60 * 1000;
@@ -93,15 +87,13 @@ export class RecentKeys {
 export interface DeliveryMemoryOptions {
   /** Where deliveries are remembered; without one, in process memory only. */
   store?: DeliveryStore;
-  logger?: DeliveryLogger;
+  logger?: StoreLogger;
   /** Longest wait for the store before answering from memory (default 2 s). */
   storeTimeoutMs?: number;
   /** While the store is down, how often a delivery tries it again (default 5 s); the others use memory at once. */
   retryStoreEveryMs?: number;
   /** How often expired deliveries are removed from the store (default 10 minutes). */
   pruneEveryMs?: number;
-  /** The process memory, for the store's outages or in its place. */
-  local?: RecentKeys;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -115,7 +107,8 @@ export interface DeliveryMemoryOptions {
  */
 export class DeliveryMemory {
   private readonly store: DeliveryStore | undefined;
-  private readonly logger: DeliveryLogger | undefined;
+  private readonly logger: StoreLogger | undefined;
+  /** Process memory: in the store's place, or during its outages. */
   private readonly local: RecentKeys;
   private readonly storeTimeoutMs: number;
   private readonly retryStoreEveryMs: number;
@@ -129,7 +122,7 @@ export class DeliveryMemory {
     this.store = options.store;
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
-    this.local = options.local ?? new RecentKeys({ now: this.now });
+    this.local = new RecentKeys({ now: this.now });
     this.storeTimeoutMs = options.storeTimeoutMs ?? 2_000;
     this.retryStoreEveryMs = options.retryStoreEveryMs ?? 5_000;
     this.pruneEveryMs = options.pruneEveryMs ?? 10 * 60 * 1000;

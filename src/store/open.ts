@@ -35,7 +35,8 @@ const TRANSIENT_SQLSTATES = new Set(["57P03" /* the database system is starting 
 export function describeStoreError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === "string" && !message.includes(code) && message !== "" ? `${message} (${code})` : message || String(code ?? "unknown error");
+  if (typeof code !== "string" || message.includes(code)) return message || "unknown error";
+  return message ? `${message} (${code})` : code;
 }
 
 /** An error the PostgreSQL server itself sent (it is reachable; retrying will not help). */

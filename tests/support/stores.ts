@@ -2,8 +2,8 @@
  * The two engines under test, for `describe.each`: SQLite files in a temp
  * folder, and databases on a throwaway PostgreSQL server (tests/support/
  * postgres.ts), started once per test file. `fresh()` names a new empty
- * database; `open()` opens a store on it (as many as a test wants, like
- * replicas).
+ * database; `openForTest()` opens a store on it (as many as a test wants,
+ * like replicas) and closes it after the file.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

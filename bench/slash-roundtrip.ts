@@ -8,8 +8,7 @@
  *
  * Run with `npm run bench` (or `node dist/bench/slash-roundtrip.js [iterations]`).
  */
-import { createHmac } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { App, LogLevel } from "@slack/bolt";
@@ -18,9 +17,8 @@ import { loadCorpus } from "../src/corpus/load.js";
 import { DirectionsSearch } from "../src/search/engine.js";
 import { Answers, type SearchLike } from "../src/slack/answers.js";
 import { AppLogger } from "../src/slack/logger.js";
+import { BOT_TOKEN as TOKEN, SIGNING_SECRET as SECRET, signedHeaders, startStubApi, stats, type Stats } from "./support.js";
 
-const SECRET = "benchsigningsecret0123456789abcd";
-const TOKEN = "xoxb-0000-bench-token";
 const ITERATIONS = Number(process.argv[2] ?? 2000);
 const WARMUP = 300;
 const QUERIES = [
@@ -33,19 +31,6 @@ const QUERIES = [
   "help",
   "how do I avoid catastrophic forgetting when training on new data?",
 ];
-
-/** Answers every Web API call with what auth.test returns (the only call either app makes here). */
-async function startStubApi(): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ ok: true, user_id: "U0BOT", bot_id: "B0BOT", team_id: "T0BENCH", user: "directions" }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`, server };
-}
 
 /** A signed-to-be slash command; its response_url is on the stub, the only origin besides Slack's that the app replies to. */
 function slashBody(text: string, responseUrl: string): string {
@@ -68,42 +53,13 @@ function slashBody(text: string, responseUrl: string): string {
 
 /** One signed slash command; resolves with the round-trip time in ms (body fully read). */
 async function roundTrip(baseUrl: string, body: string): Promise<number> {
-  const timestamp = Math.floor(Date.now() / 1000);
-  const signature = `v0=${createHmac("sha256", SECRET).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+  const headers = signedHeaders(body, "application/x-www-form-urlencoded");
   const started = performance.now();
-  const response = await fetch(`${baseUrl}/slack/events`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-slack-request-timestamp": String(timestamp),
-      "x-slack-signature": signature,
-    },
-    body,
-  });
+  const response = await fetch(`${baseUrl}/slack/events`, { method: "POST", headers, body });
   const text = await response.text();
   const elapsed = performance.now() - started;
   if (response.status !== 200 || text === "") throw new Error(`unexpected answer ${response.status}: ${text.slice(0, 200)}`);
   return elapsed;
-}
-
-function percentile(sorted: number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] as number;
-}
-
-interface Stats {
-  n: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  mean: number;
-  max: number;
-}
-
-function stats(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-  return { n: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), mean, max: sorted.at(-1) as number };
 }
 
 async function main(): Promise<void> {
@@ -154,18 +110,7 @@ async function main(): Promise<void> {
     }
   }
   for (const body of bodies) {
-    const response = await fetch(`${oursUrl}/slack/events`, {
-      method: "POST",
-      headers: (() => {
-        const timestamp = Math.floor(Date.now() / 1000);
-        return {
-          "content-type": "application/x-www-form-urlencoded",
-          "x-slack-request-timestamp": String(timestamp),
-          "x-slack-signature": `v0=${createHmac("sha256", SECRET).update(`v0:${timestamp}:${body}`).digest("hex")}`,
-        };
-      })(),
-      body,
-    });
+    const response = await fetch(`${oursUrl}/slack/events`, { method: "POST", headers: signedHeaders(body, "application/x-www-form-urlencoded"), body });
     replyBytes += (await response.arrayBuffer()).byteLength;
   }
 
@@ -187,7 +132,7 @@ async function main(): Promise<void> {
 
   await ours.stop();
   await bare.stop();
-  await new Promise<void>((resolve) => stub.server.close(() => resolve()));
+  await stub.close();
 
   const a = stats(samples.ours);
   const b = stats(samples.bare);

@@ -18,7 +18,7 @@ import { registerListeners } from "./listeners/index.js";
 import { createHttpReceiver, guardSocketMode } from "./receivers.js";
 import { Answers, type SearchLike } from "./slack/answers.js";
 import { adminFix } from "./slack/fixes.js";
-import { RecentKeys } from "./slack/dedupe.js";
+import { DeliveryMemory } from "./slack/dedupe.js";
 import { AppLogger } from "./slack/logger.js";
 import { originOf, ResponseUrlError, ResponseUrls } from "./slack/response-url.js";
 
@@ -40,8 +40,8 @@ export interface SlackAppOptions {
   retryConfig?: webApi.RetryOptions;
   /** Timeout in ms of a Web API request and of a reply through response_url (default 10,000). */
   timeoutMs?: number;
-  /** The delivery memory for mentions (tests pass their own). */
-  recent?: RecentKeys;
+  /** Which mentions were answered (default: in process memory only). */
+  deliveries?: DeliveryMemory;
 }
 
 export interface StartedSlackApp {
@@ -196,7 +196,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   });
 
   const answers = new Answers(options.search);
-  registerListeners(app, { answers, recent: options.recent ?? new RecentKeys(), responses });
+  registerListeners(app, { answers, deliveries: options.deliveries ?? new DeliveryMemory(), responses });
 
   // With extendedErrorHandler the handler also gets the request's body and context.
   app.error(async ({ error, body, context }: { error: CodedError; body: unknown; context: Context; logger: Logger }) => {

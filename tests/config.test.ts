@@ -4,15 +4,17 @@
  * itself (dist/src/main.js in a fresh process, cwd a temp dir so no .env is read).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, readConfig } from "../src/config.js";
+import { readStoreConfig } from "../src/store/index.js";
 import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET } from "./support/app-harness.js";
 import { startFakeSlack } from "./support/fake-slack.js";
+import { PG_PASSWORD, pgSkipReason, startPostgres } from "./support/postgres.js";
 import { postSlashCommand } from "./support/slack-requests.js";
 
 const main = join(import.meta.dirname, "..", "dist", "src", "main.js");
@@ -61,9 +63,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const message = (env: Record<string, string>) => {
+const message = (env: Record<string, string>, read: (env: Record<string, string>) => unknown = readConfig) => {
   try {
-    readConfig(env);
+    read(env);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return (error as Error).message;
@@ -135,6 +137,34 @@ describe("readConfig", () => {
   });
 });
 
+describe("readStoreConfig", () => {
+  it("uses SQLite at data/directions.db, or DIRECTIONS_DB, relative to the working directory", () => {
+    expect(readStoreConfig({}, "/srv/bot")).toEqual({ engine: "sqlite", path: "/srv/bot/data/directions.db" });
+    expect(readStoreConfig({ DIRECTIONS_DB: "state/bot.db" }, "/srv/bot")).toEqual({ engine: "sqlite", path: "/srv/bot/state/bot.db" });
+    expect(readStoreConfig({ DIRECTIONS_DB: "/var/lib/directions.db", DATABASE_URL: " " }, "/srv/bot")).toEqual({ engine: "sqlite", path: "/var/lib/directions.db" });
+  });
+
+  it("uses PostgreSQL when DATABASE_URL is set, and keeps the password out of what it shows", () => {
+    const url = "postgresql://bot:p%40ss@db.internal:6543/directions?sslmode=verify-full";
+    expect(readStoreConfig({ DATABASE_URL: url, DIRECTIONS_DB: "ignored.db" })).toEqual({
+      engine: "postgres",
+      url,
+      safeUrl: "postgresql://bot:***@db.internal:6543/directions?sslmode=verify-full",
+      password: "p@ss",
+    });
+    expect(readStoreConfig({ DATABASE_URL: "postgres://db/directions" })).toMatchObject({ engine: "postgres", safeUrl: "postgres://db/directions", password: "" });
+  });
+
+  it("names a malformed DATABASE_URL without echoing it", () => {
+    for (const bad of ["db.internal:5432/directions", "mysql://bot:hunter22@db/directions", "postgres://bot:hunter22@/directions", "postgres://bot:hunter22@[oops/x"]) {
+      const text = message({ DATABASE_URL: bad }, readStoreConfig);
+      expect(text).toMatch(/^DATABASE_URL is malformed: .*postgres:\/\/user:password@host:5432\/database/);
+      expect(text).not.toContain("hunter22");
+      expect(text).not.toContain("db.internal");
+    }
+  });
+});
+
 describe("npm start (dist/src/main.js)", () => {
   it("stops with one line naming the variable, and exit code 1, for PORT=0, a six-field DIRECTIONS_CRON and a token with a space", async () => {
     const http = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET };
@@ -191,9 +221,10 @@ describe("npm start (dist/src/main.js)", () => {
 
   it("runs in HTTP mode, answers a signed command, and stops cleanly on SIGTERM", async () => {
     const fake = await startFakeSlack();
+    const cwd = tempDir();
     const child = spawn(process.execPath, [main], {
       env: baseEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: String(await freePort()), SLACK_API_URL: fake.apiUrl }),
-      cwd: tempDir(),
+      cwd,
       stdio: ["ignore", "pipe", "pipe"],
     });
     try {
@@ -207,6 +238,9 @@ describe("npm start (dist/src/main.js)", () => {
         });
         child.on("close", () => reject(new Error(`exited early: ${stderr}`)));
       });
+      // With no database settings, the embedded SQLite file appears under data/.
+      expect(stderr).toContain(`Store: SQLite at ${join(cwd, "data", "directions.db")}`);
+      expect(existsSync(join(cwd, "data", "directions.db"))).toBe(true);
       const response = await postSlashCommand(`http://127.0.0.1:${port}`, SIGNING_SECRET, { text: "compression", response_url: fake.responseUrl() });
       expect(response.status).toBe(200);
       expect(JSON.stringify(response.body)).toMatch(/模型压缩|蒸馏/);
@@ -222,4 +256,27 @@ describe("npm start (dist/src/main.js)", () => {
       await fake.close();
     }
   });
+
+  it("stops with one line naming DATABASE_URL when it is malformed, without printing it", async () => {
+    const result = await run(baseEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, DATABASE_URL: "mysql://bot:hunter22@db/directions" }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^directions: DATABASE_URL is malformed: it should start with postgres:\/\/ or postgresql:\/\/[^\n]*\n$/);
+    expect(result.stderr).not.toContain("hunter22");
+  });
+
+  it.skipIf(pgSkipReason !== undefined)("stops with one line naming DATABASE_URL when PostgreSQL refuses the password, without printing it", async () => {
+    const postgres = await startPostgres();
+    try {
+      const url = postgres.url().replace(PG_PASSWORD, "wrong-password-42");
+      const result = await run(baseEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, DATABASE_URL: url }));
+      expect(result.code).toBe(1);
+      const lines = result.stderr.split("\n").filter((line) => line.startsWith("directions:"));
+      expect(lines).toEqual([
+        `directions: DATABASE_URL was refused by PostgreSQL at postgres://postgres:***@127.0.0.1:${postgres.port}/postgres: password authentication failed for user "postgres" (28P01)`,
+      ]);
+      expect(result.stderr).not.toContain("wrong-password-42");
+    } finally {
+      postgres.destroy();
+    }
+  }, 30_000);
 });

@@ -2,7 +2,7 @@
  * Terminal mode: `npm start` with no Slack variable at all, input piped in.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -38,6 +38,8 @@ describe("terminal mode with piped input", () => {
     const { code, stdout, stderr } = await start("/directions compression\n@directions 数据标注太贵怎么办?\n").done;
     expect(code).toBe(0);
     expect(stderr).toBe("");
+    // Nothing to remember in the terminal: no database is created.
+    expect(existsSync(join(dir, "data"))).toBe(false);
 
     const [first, second] = stdout.split(/^> /m).filter(Boolean);
     expect(first).toMatch(/^\/directions compression\n/);

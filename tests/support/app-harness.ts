@@ -10,7 +10,7 @@ import { loadCorpus } from "../../src/corpus/load.js";
 import { DirectionsSearch } from "../../src/search/engine.js";
 import type { SearchLike } from "../../src/slack/answers.js";
 import type { Block, SlackMessage } from "../../src/slack/blocks.js";
-import type { RecentKeys } from "../../src/slack/dedupe.js";
+import type { DeliveryMemory } from "../../src/slack/dedupe.js";
 import { AppLogger } from "../../src/slack/logger.js";
 import { startFakeSlack, type FakeSlack } from "./fake-slack.js";
 import { startSocketModeServer, type SocketModeServer } from "./socket-mode-server.js";
@@ -36,7 +36,8 @@ export function captureLogs(): CapturedLogs {
 
 export interface HarnessOptions {
   search?: SearchLike;
-  recent?: RecentKeys;
+  /** The app's memory of answered mentions, given the harness's logger (default: process memory). */
+  deliveries?: (logger: AppLogger) => DeliveryMemory;
 }
 
 export interface HttpHarness extends CapturedLogs {
@@ -55,7 +56,7 @@ export async function startHttpHarness(options: HarnessOptions = {}): Promise<Ht
     logger: logs.logger,
     host: "127.0.0.1",
     retryConfig: { retries: 0 },
-    ...(options.recent ? { recent: options.recent } : {}),
+    ...(options.deliveries ? { deliveries: options.deliveries(logs.logger) } : {}),
   });
   let started;
   try {
@@ -94,7 +95,7 @@ export async function startSocketHarness(options: HarnessOptions = {}): Promise<
     logger: logs.logger,
     socketPingTimeoutMs: 1000,
     retryConfig: { retries: 0 },
-    ...(options.recent ? { recent: options.recent } : {}),
+    ...(options.deliveries ? { deliveries: options.deliveries(logs.logger) } : {}),
   });
   await slack.start();
   await socket.connected();

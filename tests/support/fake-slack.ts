@@ -24,8 +24,8 @@ export type Fault =
   | { dropBeforeHandling: true }
   /** The call is handled normally after a pause. */
   | { delayMs: number }
-  /** The call is handled normally once `until` settles: Slack holds it for as long as the test needs. */
-  | { until: Promise<unknown> };
+  /** The call is handled normally once `until` settles: Slack holds it for as long as the test needs (`arrived` is called when it comes in). */
+  | { until: Promise<unknown>; arrived?: () => void };
 
 export interface RecordedCall {
   method: string;
@@ -251,7 +251,10 @@ export class FakeSlack {
     };
 
     if (fault && "delayMs" in fault) await sleep(fault.delayMs);
-    if (fault && "until" in fault) await fault.until.catch(() => undefined);
+    if (fault && "until" in fault) {
+      fault.arrived?.();
+      await fault.until.catch(() => undefined);
+    }
     if (fault && "dropBeforeHandling" in fault) {
       req.socket.destroy();
       record();

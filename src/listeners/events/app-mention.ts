@@ -8,7 +8,8 @@ import type { ListenerDeps } from "../types.js";
  *
  * Each mention is answered once: a delivery whose event id *or* channel + ts
  * was seen recently is a duplicate (Slack's retries, and copies with a new
- * event id). A retry whose first delivery never arrived is answered normally.
+ * event id), on this replica or on another one sharing the store. A retry
+ * whose first delivery never arrived is answered normally.
  * Messages from bots, this one included, are never answered.
  */
 export function appMention(deps: ListenerDeps) {
@@ -17,7 +18,7 @@ export function appMention(deps: ListenerDeps) {
     if (context.botUserId !== undefined && event.user === context.botUserId) return;
 
     const keys = [`event:${body.event_id}`, `message:${event.channel}:${event.ts}`];
-    if (!deps.recent.claim(keys)) {
+    if (!(await deps.deliveries.claim(keys))) {
       const retry = context.retryNum !== undefined ? ` (retry ${context.retryNum}${context.retryReason ? `, ${context.retryReason}` : ""})` : "";
       logger.info(`Already answered the mention ${event.channel}/${event.ts}; ignoring a duplicate delivery ${body.event_id}${retry}`);
       return;

@@ -1,0 +1,102 @@
+/**
+ * What the bot remembers, as the rest of the code sees it: one small typed
+ * interface, `Store`, with no SQL and no files in it. Two engines implement it
+ * through one code path (src/store/kysely-store.ts): SQLite (the embedded
+ * default) and PostgreSQL (for several replicas).
+ */
+
+/** One weekly post that reached its channel. */
+export interface PostRecord {
+  channel: string;
+  /** ISO week in the channel's time zone, e.g. `2026-W09`. */
+  week: string;
+  direction: string;
+  /** Rotation cycle the post belongs to (see src/weekly/rotation.ts). */
+  cycle: number;
+  /** Slack message ts: with the channel, the post's address. */
+  ts: string;
+  /** When it was recorded (ISO 8601). */
+  recordedAt: string;
+  /** True when found in the channel history rather than confirmed by chat.postMessage. */
+  foundInHistory?: boolean;
+}
+
+/** "This week of this channel is being posted by that run": made before posting, removed after. */
+export interface Claim {
+  channel: string;
+  week: string;
+  direction: string;
+  cycle: number;
+  /** The run that holds it; only that run's record or release removes it. */
+  runId: string;
+  pid: number;
+  host: string;
+  /** ISO 8601. */
+  claimedAt: string;
+  /** ISO 8601: after this instant the claim is abandoned, whoever made it. */
+  leaseUntil: string;
+}
+
+/** What a plan sees of one channel and week, read inside the transaction that may claim it. */
+export interface WeekView {
+  /** The channel's posts, in the order they were recorded (its rotation). */
+  posts: PostRecord[];
+  /** This week's claim, if a run holds or held one. */
+  claim?: Claim;
+}
+
+/** A plan's answer: the claim to write for the week (replacing any earlier one), if any, and what to return. */
+export interface WeekPlan<T> {
+  claim?: Omit<Claim, "channel" | "week">;
+  result: T;
+}
+
+export type StoreEngine = "sqlite" | "postgres";
+
+export interface Store {
+  readonly engine: StoreEngine;
+  /** Where the data is, for logs: a file path, or the PostgreSQL URL without its password. */
+  readonly location: string;
+
+  // ── Answered deliveries (mentions) ─────────────────────────────────────────
+  /**
+   * Claims a delivery by its keys (event id; channel + ts): `true` when none
+   * of them is remembered (this caller answers it), `false` when one is (a
+   * duplicate). Every key is remembered for `ttlMs` either way. Atomic across
+   * processes: of several callers with a common key, exactly one gets `true`.
+   */
+  claimDelivery(keys: readonly string[], ttlMs: number): Promise<boolean>;
+  /** Forgets expired deliveries; returns how many. */
+  pruneDeliveries(): Promise<number>;
+
+  // ── The weekly post, per channel and ISO week ──────────────────────────────
+  /**
+   * Runs `plan` on the channel's posts and the week's claim, and writes the
+   * claim it returns, in one transaction that no other `planWeek` or
+   * `importPosts` of the same channel overlaps (on any process). `plan` must
+   * be synchronous and quick: it runs while the channel is locked.
+   */
+  planWeek<T>(channel: string, week: string, plan: (view: WeekView) => WeekPlan<T>): Promise<T>;
+  /**
+   * Records a post and removes `runId`'s claim on its week. A channel has one
+   * record per week: when one exists already, it stands and is returned.
+   */
+  recordPost(post: PostRecord, runId: string): Promise<PostRecord>;
+  /** Removes `runId`'s claim on the week, so a later run can post it. */
+  releaseClaim(channel: string, week: string, runId: string): Promise<void>;
+  /** The channel's posts in the order they were recorded. */
+  posts(channel: string): Promise<PostRecord[]>;
+  /**
+   * Adds posts made elsewhere (a JSON state file, the channel history), each
+   * channel's in the given order, skipping weeks already recorded; with
+   * `onlyIntoEmptyChannels`, a channel that has any post gets none. Returns
+   * how many were added.
+   */
+  importPosts(posts: readonly PostRecord[], options?: { onlyIntoEmptyChannels?: boolean }): Promise<number>;
+
+  // ── Health ─────────────────────────────────────────────────────────────────
+  /** Resolves when the database answers a trivial query; rejects when it cannot be reached. */
+  ping(): Promise<void>;
+  /** Closes the connections (the pool, or the SQLite file). */
+  close(): Promise<void>;
+}

@@ -21,7 +21,7 @@ import { Answers } from "./slack/answers.js";
 import { DeliveryMemory } from "./slack/dedupe.js";
 import { AppLogger } from "./slack/logger.js";
 import { openStore, readStoreConfig, StoreError, type StoreConfig } from "./store/index.js";
-import { readWeeklyConfig, startWeeklyJob, type WeeklyConfig } from "./weekly/index.js";
+import { importLegacyState, readWeeklyConfig, readWeeklySettings, startWeeklyJob, type WeeklyConfig } from "./weekly/index.js";
 
 /**
  * How far V8 may let the heap grow past what survived the last full
@@ -130,6 +130,9 @@ async function main(): Promise<void> {
   });
   stoppers.push(() => store.close());
   logger.info(`Store: ${store.engine === "sqlite" ? "SQLite" : "PostgreSQL"} at ${store.location}`);
+  await importLegacyState(readWeeklySettings(process.env).statePath, store, logger).catch((error: unknown) => {
+    logger.error(`Direction of the week: could not import the old state file into the store: ${error instanceof Error ? error.message : String(error)}`);
+  });
   const slack = createSlackApp({ config, search, logger, deliveries: new DeliveryMemory({ store, logger }) });
   stoppers.push(() => slack.stop());
   try {
@@ -142,7 +145,7 @@ async function main(): Promise<void> {
 
   if (weekly) {
     // The weekly job makes its own Slack client: Bolt's retries for ~30 minutes and can post twice.
-    const job = startWeeklyJob({ config: weekly, search, token: config.botToken, apiUrl: config.apiUrl, logger });
+    const job = startWeeklyJob({ config: weekly, search, store, token: config.botToken, apiUrl: config.apiUrl, logger });
     stoppers.push(() => job.stop());
     logger.info(`Direction of the week: ${weekly.channel}, "${weekly.cron}" in ${weekly.timeZone}`);
   }

@@ -5,6 +5,7 @@ import { DirectionsSearch } from "../src/search/engine.js";
 import { postWeeklyCommand, type PostWeeklyIo } from "../src/weekly/command.js";
 import { checkPostLimits, type WeeklyPost } from "../src/weekly/post.js";
 import { createWeeklyClient, WeeklyPublisher } from "../src/weekly/publisher.js";
+import type { Store } from "../src/store/index.js";
 import type { FakeSlack } from "./support/fake-slack.js";
 import { eachTestWithSlackAndState, fakeSearch, memoryLogger, noWait, smallCorpus, type TempDir } from "./support/weekly-fixtures.js";
 
@@ -12,7 +13,8 @@ const CHANNEL = "C0WEEKLY1";
 
 let slack: FakeSlack;
 let tmp: TempDir;
-eachTestWithSlackAndState((s, t) => ([slack, tmp] = [s, t]));
+let store: Store;
+eachTestWithSlackAndState((s, t, st) => ([slack, tmp, store] = [s, t, st]));
 
 /** Runs the command like the CLI would, capturing what the admin sees. */
 async function run(args: string[], env: Record<string, string | undefined> = {}, io: Partial<PostWeeklyIo> = {}) {
@@ -24,6 +26,7 @@ async function run(args: string[], env: Record<string, string | undefined> = {},
       SLACK_API_URL: slack.apiUrl,
       DIRECTIONS_CHANNEL: CHANNEL,
       DIRECTIONS_STATE: tmp.statePath,
+      DIRECTIONS_DB: tmp.dbPath,
       ...env,
     },
     stdout: { write: (text: string) => (stdout += text) },
@@ -144,7 +147,7 @@ describe("with the real corpus and search engine", async () => {
       client: createWeeklyClient("xoxb-test", { apiUrl: slack.apiUrl }),
       channel: CHANNEL,
       timeZone: "UTC",
-      statePath: tmp.statePath,
+      store,
       search,
       logger: memoryLogger(),
       sleep: noWait,

@@ -4,10 +4,10 @@
  * CLI in real processes, against the fake Slack.
  */
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import type { WeeklyState } from "../src/weekly/state.js";
+import type { Store } from "../src/store/index.js";
+import { isoWeekOfDate } from "../src/weekly/week.js";
 import type { FakeSlack } from "./support/fake-slack.js";
 import { eachTestWithSlackAndState, type TempDir } from "./support/weekly-fixtures.js";
 
@@ -16,7 +16,8 @@ const CHANNEL = "C0WEEKLY1";
 
 let slack: FakeSlack;
 let tmp: TempDir;
-eachTestWithSlackAndState((s, t) => ([slack, tmp] = [s, t]));
+let store: Store; // the same SQLite file as the CLI's
+eachTestWithSlackAndState((s, t, st) => ([slack, tmp, store] = [s, t, st]));
 
 function env(): NodeJS.ProcessEnv {
   return {
@@ -25,16 +26,19 @@ function env(): NodeJS.ProcessEnv {
     SLACK_API_URL: slack.apiUrl,
     DIRECTIONS_CHANNEL: CHANNEL,
     DIRECTIONS_STATE: tmp.statePath,
+    DIRECTIONS_DB: tmp.dbPath,
     DIRECTIONS_TZ: "UTC",
   };
 }
 
-const readState = () => JSON.parse(readFileSync(tmp.statePath, "utf8")) as WeeklyState;
+/** Every run posts for the week of one date (today when the test starts), so that midnight cannot split them. */
+const DATE = new Date().toISOString().slice(0, 10);
+const WEEK = isoWeekOfDate(DATE);
 const ourPosts = () => slack.messagesIn(CHANNEL).filter((m) => m.metadata?.event_type === "direction_of_week");
 
 /** The CLI in its own process; asynchronous, so the fake Slack in this process keeps answering. */
 function postWeekly(): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cli, "post-weekly"], { env: env() });
+  const child = spawn(process.execPath, [cli, "post-weekly", "--date", DATE], { env: env() });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -47,9 +51,9 @@ it("kill -9 while the post is in flight, rerun at once: one post, and the rerun 
   let arrived = () => {};
   const inSlack = new Promise<void>((resolve) => (arrived = resolve));
   slack.failNext("chat.postMessage", { until: new Promise<void>((resolve) => (answer = resolve)), arrived }); // Slack holds the post until we let it go
-  const first = spawn(process.execPath, [cli, "post-weekly"], { env: env(), stdio: "ignore" });
+  const first = spawn(process.execPath, [cli, "post-weekly", "--date", DATE], { env: env(), stdio: "ignore" });
   await inSlack; // the post has reached Slack, which has not answered yet
-  expect(readState().claims.some((claim) => claim.sentAt !== undefined)).toBe(true);
+  expect((await store.week(CHANNEL, WEEK)).claim?.sentAt).toBeDefined();
   first.kill("SIGKILL");
   await new Promise((resolve) => first.once("exit", resolve));
 
@@ -63,9 +67,10 @@ it("kill -9 while the post is in flight, rerun at once: one post, and the rerun 
   expect(ourPosts()).toHaveLength(1);
 
   // Later, once Slack cannot still be handling it: the check is trusted, the post is found and recorded.
-  const state = readState();
-  for (const claim of state.claims) claim.sentAt = new Date(Date.now() - 10 * 60_000).toISOString();
-  writeFileSync(tmp.statePath, JSON.stringify(state));
+  await store.planWeek(CHANNEL, WEEK, ({ claim }) => ({
+    ...(claim ? { claim: { ...claim, sentAt: new Date(Date.now() - 10 * 60_000).toISOString() } } : {}),
+    result: undefined,
+  }));
   const later = await postWeekly();
   expect(later.status).toBe(0);
   expect(later.stdout).toContain("found our post in channel C0WEEKLY1");

@@ -1,12 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createWeeklyClient, WeeklyPublisher, type PublishOutcome } from "../src/weekly/publisher.js";
-import { delay, type Claim, type WeeklyState } from "../src/weekly/state.js";
+import type { Claim, PostRecord, Store } from "../src/store/index.js";
+import { delay } from "../src/weekly/claims.js";
 import { FAKE_BOT_ID, FAKE_BOT_USER_ID, type FakeSlack } from "./support/fake-slack.js";
-import { eachTestWithSlackAndState, fakeSearch, memoryLogger, noWait, smallCorpus, type TempDir } from "./support/weekly-fixtures.js";
+import { eachTestWithSlackAndState, fakeSearch, memoryLogger, noWait, openTempStore, smallCorpus, type TempDir } from "./support/weekly-fixtures.js";
 
 const CHANNEL = "C0WEEKLY1";
 const WEEK = "2026-W10"; // Monday 2 March 2026 (UTC)
@@ -15,7 +16,8 @@ const TS_IN_WEEK = "1772449200.000100";
 
 let slack: FakeSlack;
 let tmp: TempDir;
-eachTestWithSlackAndState((s, t) => ([slack, tmp] = [s, t]));
+let store: Store;
+eachTestWithSlackAndState((s, t, st) => ([slack, tmp, store] = [s, t, st]));
 
 function publisher(
   options: { apiUrl?: string; logger?: ReturnType<typeof memoryLogger>; sleep?: (ms: number) => Promise<void>; settleMs?: number } = {},
@@ -25,7 +27,7 @@ function publisher(
     client: createWeeklyClient("xoxb-test", { apiUrl: options.apiUrl ?? slack.apiUrl, timeoutMs: 250 }),
     channel: CHANNEL,
     timeZone: "UTC",
-    statePath: tmp.statePath,
+    store,
     search: fakeSearch(smallCorpus()),
     logger,
     retry: { baseDelayMs: 1, requestTimeoutMs: 250, ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}) },
@@ -35,7 +37,11 @@ function publisher(
 }
 
 const posts = () => slack.messagesIn(CHANNEL).filter((m) => m.metadata?.event_type === "direction_of_week");
-const readState = () => JSON.parse(readFileSync(tmp.statePath, "utf8")) as WeeklyState;
+/** What the store holds for the channel: its posts, and this week's claim (as a list, empty or of one). */
+async function readState(week = WEEK): Promise<{ posts: PostRecord[]; claims: Claim[] }> {
+  const view = await store.week(CHANNEL, week);
+  return { posts: view.posts, claims: view.claim ? [view.claim] : [] };
+}
 
 function ourEarlierPost(week: string, direction: string, ts = TS_IN_WEEK) {
   return {
@@ -55,10 +61,10 @@ describe("posting the direction of the week", () => {
     const call = slack.callsTo("chat.postMessage")[0]!;
     expect(call.args.metadata).toEqual({ event_type: "direction_of_week", event_payload: { week: WEEK, direction: "a" } });
     expect(call.args.text).toContain("Direction a");
-    expect(readState().posts).toEqual([
+    expect((await readState()).posts).toEqual([
       expect.objectContaining({ week: WEEK, direction: "a", cycle: 1, channel: CHANNEL, ts: (first as { ts: string }).ts }),
     ]);
-    expect(readState().claims).toEqual([]);
+    expect((await readState()).claims).toEqual([]);
 
     const again = publisher(); // a restarted bot: new client, new publisher, same state
     expect(await again.publish(WEEK)).toMatchObject({ status: "already-posted", direction: "a" });
@@ -74,7 +80,7 @@ describe("posting the direction of the week", () => {
       directions.push((outcome as { direction: string }).direction);
     }
     expect(directions).toEqual(["a", "b", "c", "a"]);
-    expect(readState().posts.map((post) => post.cycle)).toEqual([1, 1, 1, 2]);
+    expect((await readState()).posts.map((post) => post.cycle)).toEqual([1, 1, 1, 2]);
   });
 
   it("after a lost answer, posts nothing until the post would be visible, then finds it in the channel", async () => {
@@ -84,7 +90,7 @@ describe("posting the direction of the week", () => {
     expect(outcome).toMatchObject({ status: "unknown", direction: "a" });
     expect(first.logger.text()).toMatch(/outcome unknown\. Will check channel C0WEEKLY1 before posting again, not before /);
     expect(first.logger.text()).not.toContain("NOT posted");
-    expect(readState().claims).toEqual([expect.objectContaining({ week: WEEK, sentAt: expect.any(String) })]);
+    expect((await readState()).claims).toEqual([expect.objectContaining({ week: WEEK, sentAt: expect.any(String) })]);
 
     // A second run at once (a restart, a CronJob retry) must not check yet, let alone post.
     const second = publisher();
@@ -93,12 +99,12 @@ describe("posting the direction of the week", () => {
     expect(slack.callsTo("chat.postMessage")).toHaveLength(1);
 
     // Once Slack can no longer be handling it, the channel check is trusted: found, recorded, not reposted.
-    ageSentAt(3 * 60_000);
+    await ageSentAt(3 * 60_000);
     expect(await publisher().publish(WEEK)).toMatchObject({ status: "found-in-channel", direction: "a" });
     expect(posts()).toHaveLength(1);
     expect(slack.callsTo("chat.postMessage")).toHaveLength(1);
-    expect(readState().posts[0]).toMatchObject({ week: WEEK, ts: posts()[0]!.ts, foundInHistory: true });
-    expect(readState().claims).toEqual([]);
+    expect((await readState()).posts[0]).toMatchObject({ week: WEEK, ts: posts()[0]!.ts, foundInHistory: true });
+    expect((await readState()).claims).toEqual([]);
   });
 
   it("does not post again when the answer is lost for a week posted ahead of time", async () => {
@@ -113,7 +119,7 @@ describe("posting the direction of the week", () => {
     expect(first).toMatchObject({ status: "unknown" });
     await slack.waitFor((call) => call.method === "chat.postMessage");
     expect(await publisher({ sleep: delay }).publish(WEEK)).toMatchObject({ status: "unknown" }); // too early to trust a check
-    ageSentAt(3 * 60_000);
+    await ageSentAt(3 * 60_000);
     expect(await publisher({ sleep: delay }).publish(WEEK)).toMatchObject({ status: "found-in-channel" });
     expect(posts()).toHaveLength(1);
   });
@@ -129,20 +135,20 @@ describe("posting the direction of the week", () => {
 
   it("never posts while another run's post is in flight, even when that run was killed", async () => {
     // What `kill -9` during chat.postMessage leaves: a claim with sentAt, whose process is gone.
-    writeState({ version: 1, posts: [], claims: [deadClaim(WEEK, "a", { sentAt: new Date().toISOString() })] });
+    await writeState({ posts: [], claims: [deadClaim(WEEK, "a", { sentAt: new Date().toISOString() })] });
     const p = publisher();
     expect(await p.publish(WEEK)).toMatchObject({ status: "unknown", direction: "a" });
     expect(p.logger.text()).toMatch(/an earlier run \(pid \d+ on .*\) sent this week's post at .* and ended before Slack answered; outcome unknown/);
     expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
     // The dead run's request lands; later a run checks and finds it.
     slack.seedHistory(CHANNEL, [ourEarlierPost(WEEK, "a")]);
-    ageSentAt(3 * 60_000);
+    await ageSentAt(3 * 60_000);
     expect(await publisher().publish(WEEK)).toMatchObject({ status: "found-in-channel", direction: "a" });
     expect(posts()).toHaveLength(1);
   });
 
   it("takes over at once the claim of a run that died before sending anything", async () => {
-    writeState({ version: 1, posts: [], claims: [deadClaim(WEEK, "a")] });
+    await writeState({ posts: [], claims: [deadClaim(WEEK, "a")] });
     const p = publisher();
     expect(await p.publish(WEEK)).toMatchObject({ status: "posted", direction: "a" });
     expect(p.logger.text()).toContain("claimed this week and did not finish; checking the channel before posting");
@@ -168,7 +174,7 @@ describe("posting the direction of the week", () => {
   });
 
   it("retries when the channel check itself fails transiently, and never posts blind", async () => {
-    writeState({ version: 1, posts: [postRecord("2026-W09", "a", 1)], claims: [] }); // nothing to rebuild: the first read is the check
+    await writeState({ posts: [postRecord("2026-W09", "a", 1)], claims: [] }); // nothing to rebuild: the first read is the check
     slack.failNext("conversations.history", { status: 503 });
     expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted", direction: "b" });
     expect(slack.callsTo("conversations.history")).toHaveLength(2);
@@ -200,7 +206,7 @@ describe("posting the direction of the week", () => {
     expect(p.logger.errors).toHaveLength(1);
     expect(p.logger.errors[0]).toContain("not_in_channel");
     expect(p.logger.errors[0]).toContain("/invite @directions");
-    expect(readState()).toMatchObject({ posts: [], claims: [] });
+    expect((await readState())).toMatchObject({ posts: [], claims: [] });
 
     // The admin invites the bot; the next run posts the week.
     expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted", direction: "a" });
@@ -220,7 +226,7 @@ describe("posting the direction of the week", () => {
   });
 
   it("gives up within its budget when Slack is unreachable, and releases the week", async () => {
-    writeState({ version: 1, posts: [postRecord("2026-W09", "a", 1)], claims: [] }); // no rotation to rebuild first
+    await writeState({ posts: [postRecord("2026-W09", "a", 1)], claims: [] }); // no rotation to rebuild first
     const port = await closedPort();
     const waits: number[] = [];
     const p = publisher({ apiUrl: `http://127.0.0.1:${port}/api/`, sleep: async (ms) => void waits.push(ms) });
@@ -229,12 +235,12 @@ describe("posting the direction of the week", () => {
     expect(waits).toHaveLength(3); // 4 attempts
     expect(p.logger.errors).toHaveLength(1);
     expect(p.logger.errors[0]).toMatch(/network error/);
-    expect(readState().claims).toEqual([]);
+    expect((await readState()).claims).toEqual([]);
   });
 
   it("with the default policy, a run ends within a minute even when every request times out", async () => {
     // A virtual clock: each request hangs for the full 10 s timeout, each wait takes its length.
-    writeState({ version: 1, posts: [postRecord("2026-W09", "a", 1)], claims: [] }); // no rotation to rebuild first
+    await writeState({ posts: [postRecord("2026-W09", "a", 1)], claims: [] }); // no rotation to rebuild first
     const clock = { ms: 0 };
     const hangingSlack = async (): Promise<never> => {
       clock.ms += 10_000;
@@ -248,32 +254,8 @@ describe("posting the direction of the week", () => {
   });
 });
 
-describe("state trouble", () => {
-  it("sets a corrupt state file aside and does not post a second time this week", async () => {
-    slack.seedHistory(CHANNEL, [ourEarlierPost(WEEK, "b")]);
-    mkdirSync(path.dirname(tmp.statePath), { recursive: true });
-    writeFileSync(tmp.statePath, '{"version":1,"posts":[{"week":"2026-W09"');
-    const p = publisher();
-    const outcome = await p.publish(WEEK);
-    expect(outcome).toMatchObject({ status: "found-in-channel", direction: "b", ts: TS_IN_WEEK });
-    expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
-    const aside = readdirSync(path.dirname(tmp.statePath)).filter((f) => f.startsWith("state.json.corrupt-"));
-    expect(aside).toHaveLength(1);
-    expect(readFileSync(path.join(path.dirname(tmp.statePath), aside[0]!), "utf8")).toBe('{"version":1,"posts":[{"week":"2026-W09"');
-    expect(p.logger.errors[0]).toMatch(/DIRECTIONS_STATE=.*state\.json is corrupt .*kept it as .*state\.json\.corrupt-/);
-    expect(readState().posts).toEqual([expect.objectContaining({ week: WEEK, direction: "b", ts: TS_IN_WEEK })]);
-  });
-
-  it("treats a file of the wrong shape as corrupt too, and posts when the channel has nothing", async () => {
-    mkdirSync(path.dirname(tmp.statePath), { recursive: true });
-    writeFileSync(tmp.statePath, JSON.stringify({ version: 1, posts: "oops" }));
-    const p = publisher();
-    expect(await p.publish(WEEK)).toMatchObject({ status: "posted" });
-    expect(p.logger.errors[0]).toContain('"posts" is not a list');
-    expect(posts()).toHaveLength(1);
-  });
-
-  it("with the state file missing, finds this week's post in the channel instead of reposting", async () => {
+describe("store trouble", () => {
+  it("with no posts in the store, finds this week's post in the channel instead of reposting", async () => {
     slack.seedHistory(CHANNEL, [ourEarlierPost(WEEK, "c")]);
     expect(existsSync(tmp.statePath)).toBe(false);
     expect(await publisher().publish(WEEK)).toMatchObject({ status: "found-in-channel", direction: "c" });
@@ -282,7 +264,7 @@ describe("state trouble", () => {
     expect(await publisher().publish("2026-W11")).toMatchObject({ status: "posted", direction: "a" });
   });
 
-  it("with the state file lost, rebuilds the rotation from our earlier posts in the channel", async () => {
+  it("with the store lost, rebuilds the rotation from our earlier posts in the channel", async () => {
     // Weeks 5–9: a b c (cycle 1), then a b (cycle 2); one of them posted twice by a mishap, and another app's look-alike.
     slack.seedHistory(CHANNEL, [
       ourEarlierPost("2026-W05", "a", "1769990400.000100"),
@@ -296,7 +278,7 @@ describe("state trouble", () => {
     const p = publisher();
     expect(await p.publish(WEEK)).toMatchObject({ status: "posted", direction: "c" }); // not "a" again
     expect(p.logger.text()).toContain("rebuilt the rotation from 5 earlier posts");
-    expect(readState().posts.map((post) => [post.week, post.direction, post.cycle])).toEqual([
+    expect((await readState()).posts.map((post) => [post.week, post.direction, post.cycle])).toEqual([
       ["2026-W05", "a", 1],
       ["2026-W06", "b", 1],
       ["2026-W07", "c", 1],
@@ -337,8 +319,7 @@ describe("state trouble", () => {
 
   it("resumes the week claimed by a run that crashed, checking the channel first", async () => {
     // Same pid (a restarted container is pid 1 again) but not a run of this process: abandoned.
-    writeState({
-      version: 1,
+    await writeState({
       posts: [],
       claims: [claim({ direction: "b", pid: process.pid, host: os.hostname() })],
     });
@@ -347,62 +328,47 @@ describe("state trouble", () => {
     expect(await p.publish(WEEK)).toMatchObject({ status: "found-in-channel", direction: "b" });
     expect(p.logger.text()).toContain("did not finish");
     expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
-    expect(readState().claims).toEqual([]);
+    expect((await readState()).claims).toEqual([]);
   });
 
   it("reuses the crashed run's direction when it had not posted yet", async () => {
-    writeState({ version: 1, posts: [], claims: [claim({ direction: "c", pid: 99_999_999, host: os.hostname() })] });
+    await writeState({ posts: [], claims: [claim({ direction: "c", pid: 99_999_999, host: os.hostname() })] });
     expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted", direction: "c" });
   });
 
   it("leaves the week to a live run of another process on this host", async () => {
-    writeState({ version: 1, posts: [], claims: [claim({ direction: "a", pid: process.ppid, host: os.hostname() })] });
+    await writeState({ posts: [], claims: [claim({ direction: "a", pid: process.ppid, host: os.hostname() })] });
     expect(await publisher().publish(WEEK)).toMatchObject({ status: "in-progress" });
     expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
   });
 
   it("takes over a claim whose lease has run out", async () => {
     const expired = { ...claim({ direction: "b", pid: 7, host: "another-host" }), leaseUntil: new Date(Date.now() - 1000).toISOString() };
-    writeState({ version: 1, posts: [], claims: [expired] });
+    await writeState({ posts: [], claims: [expired] });
     expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted", direction: "b" });
   });
 
   it("leaves the week to a live run on another host", async () => {
-    writeState({ version: 1, posts: [], claims: [claim({ direction: "a", pid: 7, host: "another-host" })] });
+    await writeState({ posts: [], claims: [claim({ direction: "a", pid: 7, host: "another-host" })] });
     const p = publisher();
     expect(await p.publish(WEEK)).toMatchObject({ status: "in-progress", owner: "pid 7 on another-host" });
     expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
   });
 
-  it("waits for the lock of another live process, then goes on", async () => {
-    mkdirSync(path.dirname(tmp.statePath), { recursive: true });
-    const lock = `${tmp.statePath}.lock`;
-    writeFileSync(lock, JSON.stringify({ pid: process.ppid, host: os.hostname(), token: "other", acquiredAt: new Date().toISOString() }));
-    const pending = publisher().publish(WEEK);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(slack.callsTo("chat.postMessage")).toHaveLength(0); // still waiting: the other process holds the state
-    rmSync(lock);
-    expect(await pending).toMatchObject({ status: "posted" });
+  it("keeps everything in the store: no state file, no lock files", async () => {
+    expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted" });
+    expect(readdirSync(path.dirname(tmp.dbPath)).filter((name) => !name.startsWith("directions.db"))).toEqual([]);
   });
 
-  it("breaks a lock file left behind by a process that is gone", async () => {
-    mkdirSync(path.dirname(tmp.statePath), { recursive: true });
-    const lock = `${tmp.statePath}.lock`;
-    writeFileSync(lock, JSON.stringify({ pid: 99_999_999, host: os.hostname(), token: "dead", acquiredAt: new Date().toISOString() }));
+  it("does not post without a claim when the store cannot be reached, and says so", async () => {
+    await store.close();
     const p = publisher();
-    expect(await p.publish(WEEK)).toMatchObject({ status: "posted" });
-    expect(p.logger.text()).toContain("removing the abandoned lock");
-    expect(existsSync(lock)).toBe(false);
-  });
-
-  it("breaks a lock dated far in the future (a wrong clock), even when its owner is alive on another host", async () => {
-    mkdirSync(path.dirname(tmp.statePath), { recursive: true });
-    const lock = `${tmp.statePath}.lock`;
-    const aYearAhead = new Date(Date.now() + 365 * 24 * 3600_000).toISOString();
-    writeFileSync(lock, JSON.stringify({ pid: 7, host: "another-host", token: "future", acquiredAt: aYearAhead }));
-    const p = publisher();
-    expect(await p.publish(WEEK)).toMatchObject({ status: "posted" });
-    expect(p.logger.text()).toContain("removing the abandoned lock");
+    const outcome = await p.publish(WEEK);
+    expect(outcome).toMatchObject({ status: "failed", permanent: false });
+    expect(p.logger.errors[0]).toMatch(/cannot reach the store, so no claim could be made/);
+    expect(p.logger.errors[0]).not.toMatch(/\n\s+at /);
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
+    store = await openTempStore(tmp); // for the cleanup
   });
 });
 
@@ -414,7 +380,7 @@ describe("directions without excerpts", () => {
       client: createWeeklyClient("xoxb-test", { apiUrl: slack.apiUrl, timeoutMs: 250 }),
       channel: CHANNEL,
       timeZone: "UTC",
-      statePath: tmp.statePath,
+      store,
       search: fakeSearch(corpus),
       logger: memoryLogger(),
       sleep: noWait,
@@ -440,7 +406,7 @@ describe("two runs at once", () => {
     expect(posts()).toHaveLength(1);
     expect(outcomes.filter((o) => o.status === "posted")).toHaveLength(1);
     expect(outcomes.every((o) => ["posted", "in-progress", "already-posted"].includes(o.status))).toBe(true);
-    expect(readState().posts).toHaveLength(1);
+    expect((await readState()).posts).toHaveLength(1);
   });
 
   it("one publisher triggered twice at once (schedule and catch-up) posts once", async () => {
@@ -470,7 +436,7 @@ function publisherOnClock(client: ReturnType<typeof createWeeklyClient>, clock: 
     client,
     channel: CHANNEL,
     timeZone: "UTC",
-    statePath: tmp.statePath,
+    store,
     search: fakeSearch(smallCorpus()),
     logger: memoryLogger(),
     sleep: async (ms) => void (clock.ms += ms),
@@ -495,20 +461,22 @@ function deadClaim(week: string, direction: string, extra: Partial<Claim> = {}):
   };
 }
 
-/** Moves the sentAt of every claim `ms` into the past: time passing, as seen by the publisher. */
-function ageSentAt(ms: number): void {
-  const state = readState();
-  for (const claim of state.claims) if (claim.sentAt) claim.sentAt = new Date(Date.parse(claim.sentAt) - ms).toISOString();
-  writeState(state);
+/** Moves the sentAt of this week's claim `ms` into the past: time passing, as seen by the publisher. */
+async function ageSentAt(ms: number): Promise<void> {
+  await store.planWeek(CHANNEL, WEEK, ({ claim }) => ({
+    ...(claim ? { claim: { ...claim, ...(claim.sentAt ? { sentAt: new Date(Date.parse(claim.sentAt) - ms).toISOString() } : {}) } } : {}),
+    result: undefined,
+  }));
 }
 
 function postRecord(week: string, direction: string, cycle: number) {
   return { week, direction, cycle, channel: CHANNEL, ts: "1772000000.000100", recordedAt: new Date().toISOString() };
 }
 
-function writeState(state: WeeklyState): void {
-  mkdirSync(path.dirname(tmp.statePath), { recursive: true });
-  writeFileSync(tmp.statePath, JSON.stringify(state));
+/** Puts posts and claims in the store, as earlier runs would have left them. */
+async function writeState(state: { posts: PostRecord[]; claims: Claim[] }): Promise<void> {
+  await store.importPosts(state.posts);
+  for (const claim of state.claims) await store.planWeek(CHANNEL, claim.week, () => ({ claim, result: undefined }));
 }
 
 /** A local port with nothing listening: connections are refused at once. */

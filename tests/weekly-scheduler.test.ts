@@ -3,7 +3,8 @@ import type { WeeklyConfig } from "../src/weekly/config.js";
 import { createWeeklyClient, WeeklyPublisher, type PublishOutcome } from "../src/weekly/publisher.js";
 import { startWeeklyJob, type WeeklyJob } from "../src/weekly/scheduler.js";
 import { startFakeSlack, type FakeSlack } from "./support/fake-slack.js";
-import { fakeSearch, memoryLogger, noWait, smallCorpus, tempDir } from "./support/weekly-fixtures.js";
+import type { Store } from "../src/store/index.js";
+import { fakeSearch, memoryLogger, noWait, openTempStore, smallCorpus, tempDir } from "./support/weekly-fixtures.js";
 
 const CHANNEL = "C0WEEKLY1";
 const DAY = 86_400_000;
@@ -117,10 +118,15 @@ describe("the schedule (fake clock)", () => {
 
 describe("start-up catch-up (real publisher, fake Slack)", () => {
   let slack: FakeSlack;
+  let store: Store;
   beforeEach(async () => {
     slack = await startFakeSlack();
+    store = await openTempStore(tmp);
   });
   afterEach(async () => {
+    await job?.stop();
+    job = undefined;
+    await store.close();
     await slack.close();
   });
 
@@ -132,7 +138,7 @@ describe("start-up catch-up (real publisher, fake Slack)", () => {
         client: createWeeklyClient("xoxb-test", { apiUrl: slack.apiUrl, timeoutMs: 500 }),
         channel: CHANNEL,
         timeZone: "UTC",
-        statePath: tmp.statePath,
+        store,
         search: fakeSearch(smallCorpus()),
         logger: memoryLogger(),
         sleep: noWait,

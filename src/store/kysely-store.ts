@@ -47,6 +47,7 @@ function toClaim(row: Selectable<WeeklyClaimsTable>): Claim {
     host: row.host,
     claimedAt: iso(row.claimed_at),
     leaseUntil: iso(row.lease_until),
+    ...(row.sent_at !== null ? { sentAt: iso(row.sent_at) } : {}),
   };
 }
 
@@ -109,9 +110,7 @@ export class KyselyStore implements Store {
 
   planWeek<T>(channel: string, week: string, plan: (view: WeekView) => WeekPlan<T>): Promise<T> {
     return this.withChannel(channel, async (trx) => {
-      const posts = await this.postsIn(trx, channel);
-      const claimRow = await trx.selectFrom("weekly_claims").selectAll().where("channel", "=", channel).where("week", "=", week).executeTakeFirst();
-      const { claim, result } = plan({ posts, ...(claimRow ? { claim: toClaim(claimRow) } : {}) });
+      const { claim, result } = plan(await this.viewIn(trx, channel, week));
       if (claim) {
         const row = {
           channel,
@@ -123,6 +122,7 @@ export class KyselyStore implements Store {
           host: claim.host,
           claimed_at: Date.parse(claim.claimedAt),
           lease_until: Date.parse(claim.leaseUntil),
+          sent_at: claim.sentAt !== undefined ? Date.parse(claim.sentAt) : null,
         };
         await trx
           .insertInto("weekly_claims")
@@ -150,6 +150,21 @@ export class KyselyStore implements Store {
         .executeTakeFirstOrThrow();
       return toPost(standing);
     });
+  }
+
+  async markSent(channel: string, week: string, runId: string, sentAt: string): Promise<boolean> {
+    const { numUpdatedRows } = await this.db
+      .updateTable("weekly_claims")
+      .set({ sent_at: Date.parse(sentAt) })
+      .where("channel", "=", channel)
+      .where("week", "=", week)
+      .where("run_id", "=", runId)
+      .executeTakeFirst();
+    return Number(numUpdatedRows) > 0;
+  }
+
+  week(channel: string, week: string): Promise<WeekView> {
+    return this.viewIn(this.db, channel, week);
   }
 
   async releaseClaim(channel: string, week: string, runId: string): Promise<void> {
@@ -196,6 +211,12 @@ export class KyselyStore implements Store {
       await this.opened.lock(trx, `weekly:${channel}`);
       return work(trx);
     });
+  }
+
+  private async viewIn(db: Kysely<Schema>, channel: string, week: string): Promise<WeekView> {
+    const posts = await this.postsIn(db, channel);
+    const claimRow = await db.selectFrom("weekly_claims").selectAll().where("channel", "=", channel).where("week", "=", week).executeTakeFirst();
+    return { posts, ...(claimRow ? { claim: toClaim(claimRow) } : {}) };
   }
 
   private async postsIn(db: Kysely<Schema>, channel: string): Promise<PostRecord[]> {

@@ -48,6 +48,7 @@ function migrations(dialect: MigrationDialect): Record<string, Migration> {
           .addColumn("host", "text", (col) => col.notNull())
           .addColumn("claimed_at", "bigint", (col) => col.notNull())
           .addColumn("lease_until", "bigint", (col) => col.notNull())
+          .addColumn("sent_at", "bigint")
           .addPrimaryKeyConstraint("weekly_claims_channel_week", ["channel", "week"])
           .execute();
       },

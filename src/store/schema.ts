@@ -33,6 +33,7 @@ export interface WeeklyClaimsTable {
   host: string;
   claimed_at: number;
   lease_until: number;
+  sent_at: number | null;
 }
 
 export interface Schema {

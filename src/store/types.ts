@@ -35,6 +35,12 @@ export interface Claim {
   claimedAt: string;
   /** ISO 8601: after this instant the claim is abandoned, whoever made it. */
   leaseUntil: string;
+  /**
+   * ISO 8601: when the run last sent the post without learning the outcome
+   * yet (written before sending). A run that takes the claim over waits until
+   * well after it before trusting a channel check.
+   */
+  sentAt?: string;
 }
 
 /** What a plan sees of one channel and week, read inside the transaction that may claim it. */
@@ -82,8 +88,12 @@ export interface Store {
    * record per week: when one exists already, it stands and is returned.
    */
   recordPost(post: PostRecord, runId: string): Promise<PostRecord>;
+  /** Notes on `runId`'s claim that its post is about to be sent (`sentAt`, ISO 8601); false when the run holds no claim. */
+  markSent(channel: string, week: string, runId: string, sentAt: string): Promise<boolean>;
   /** Removes `runId`'s claim on the week, so a later run can post it. */
   releaseClaim(channel: string, week: string, runId: string): Promise<void>;
+  /** What `planWeek` would see, read without locking or writing (for a dry run). */
+  week(channel: string, week: string): Promise<WeekView>;
   /** The channel's posts in the order they were recorded. */
   posts(channel: string): Promise<PostRecord[]>;
   /**

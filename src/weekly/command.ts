@@ -1,10 +1,13 @@
 /**
  * `directions post-weekly [--dry-run] [--date YYYY-MM-DD [--force]]`: the one-shot run
  * for external schedulers (plain cron, a Kubernetes CronJob). It goes through
- * the very same publisher, state file and rules as the bot's own schedule, so
+ * the very same publisher, store and rules as the bot's own schedule, so
  * both can run side by side and a week is still posted once.
  */
+import { existsSync } from "node:fs";
 import { ConfigError } from "../config.js";
+import { openStore, readStoreConfig, StoreError, type Store, type StoreConfig, type WeekView } from "../store/index.js";
+import { delay } from "./claims.js";
 import type { WeeklyLogger } from "./logger.js";
 import { mrkdwnToPlain, renderPostAsText } from "./post.js";
 import {
@@ -15,8 +18,8 @@ import {
   type RetryPolicy,
   type WeeklySearch,
 } from "./publisher.js";
-import { readWeeklySettings } from "./config.js";
-import { delay, StateFile } from "./state.js";
+import { readWeeklySettings, type WeeklySettings } from "./config.js";
+import { importLegacyState } from "./legacy-state.js";
 import { DAY_MS, isoWeekOf, isoWeekOfDate, parseCalendarDate } from "./week.js";
 
 /** A --date further than this from today is most likely a typo: it needs --force. */
@@ -34,7 +37,7 @@ nothing and exits 0, so it is safe to run from cron or a Kubernetes CronJob.
   -h, --help         show this help
 
 Environment: SLACK_BOT_TOKEN, DIRECTIONS_CHANNEL, DIRECTIONS_TZ (default UTC),
-DIRECTIONS_STATE (default data/state.json), SLACK_API_URL (optional).
+DATABASE_URL or DIRECTIONS_DB (default data/directions.db), SLACK_API_URL (optional).
 Exit status: 0 posted or nothing to do, 1 could not post (or the outcome of a
 post is not known yet: run it again later), 2 bad usage or settings.`;
 
@@ -53,6 +56,8 @@ export interface PostWeeklyIo {
   loadSearch: () => WeeklySearch | Promise<WeeklySearch>;
   /** Retry tuning and waiting (tests). */
   retry?: Partial<RetryPolicy>;
+  /** How long to wait for an unreachable PostgreSQL (tests). */
+  connectTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -98,11 +103,13 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promi
     return 0;
   }
 
-  let settings;
+  let settings: WeeklySettings;
+  let storeConfig: StoreConfig;
   try {
     settings = readWeeklySettings(env, io.cwd ?? process.cwd());
+    storeConfig = readStoreConfig(env, io.cwd ?? process.cwd());
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof StoreError) {
       err(`directions post-weekly: ${error.message}`);
       return 2;
     }
@@ -146,11 +153,14 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promi
   }
 
   if (flags.dryRun) {
-    const { state, note } = await new StateFile(settings.statePath).peek();
-    const plan = planWeek(state, week, search);
+    // A dry run changes nothing: with no SQLite file yet, it does not create one.
+    const fresh = storeConfig.engine === "sqlite" && !existsSync(storeConfig.path);
+    const view = fresh || !settings.channel ? { posts: [] } : await withStore(storeConfig, (store) => store.week(settings.channel!, week));
+    if (view === undefined) return 1;
+    const plan = planWeek(view, week, search);
     const choice = plan.posted ?? plan.choice;
-    out("Dry run: nothing is posted and the state is not changed.");
-    if (note) out(`Note: ${note.message}; a real run first rebuilds the rotation from its earlier posts in the channel.`);
+    out("Dry run: nothing is posted and nothing is recorded.");
+    if (view.posts.length === 0) out("Note: no posts recorded for this channel yet; a real run first rebuilds the rotation from its earlier posts in the channel.");
     if (!choice) {
       err("directions post-weekly: the corpus has no directions (corpus/directions.yaml).");
       return 1;
@@ -172,6 +182,29 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promi
   }
 
   const logger: WeeklyLogger = { info: out, warn: err, error: err };
+  const code = await withStore(storeConfig, async (store) => {
+    await importLegacyState(settings.statePath, store, logger);
+    return publish(store);
+  });
+  return code ?? 1;
+
+  /** Opens the store for `use` and closes it after; undefined (having said why) when it cannot be opened. */
+  async function withStore<T>(config: StoreConfig, use: (store: Store) => Promise<T>): Promise<T | undefined> {
+    let store: Store;
+    try {
+      store = await openStore(config, { ...(io.connectTimeoutMs !== undefined ? { connectTimeoutMs: io.connectTimeoutMs } : {}) });
+    } catch (error) {
+      err(`directions post-weekly: ${error instanceof StoreError ? error.message : String(error)}`);
+      return undefined;
+    }
+    try {
+      return await use(store);
+    } finally {
+      await store.close();
+    }
+  }
+
+  async function publish(store: Store): Promise<number> {
   const publisher = new WeeklyPublisher({
     client: createWeeklyClient(token!, {
       ...(env.SLACK_API_URL?.trim() ? { apiUrl: env.SLACK_API_URL.trim() } : {}),
@@ -179,15 +212,16 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promi
     }),
     channel: settings.channel!,
     timeZone: settings.timeZone,
-    statePath: settings.statePath,
+    store,
     search,
     logger,
     ...(io.retry ? { retry: io.retry } : {}),
     ...(io.sleep ? { sleep: io.sleep } : {}),
   });
   const outcome = await publisher.publish(week);
-  if (outcome.status === "in-progress") return waitForOtherRun(publisher.state, week, io.sleep, out, err);
+  if (outcome.status === "in-progress") return waitForOtherRun(() => store.week(settings.channel!, week), week, io.sleep, out, err);
   return outcome.status === "failed" || outcome.status === "unknown" ? 1 : 0;
+  }
 }
 
 /** How long `post-weekly` waits for a concurrent run (the bot's own schedule, say) to finish the week. */
@@ -200,7 +234,7 @@ const OTHER_RUN_POLL_MS = 500;
  * wait (bounded) for that run's result, so the exit status tells the truth.
  */
 async function waitForOtherRun(
-  state: StateFile,
+  read: () => Promise<WeekView>,
   week: string,
   sleep: ((ms: number) => Promise<void>) | undefined,
   out: (line: string) => void,
@@ -209,13 +243,13 @@ async function waitForOtherRun(
   const wait = sleep ?? delay;
   for (let poll = 0; poll < OTHER_RUN_POLLS; poll++) {
     await wait(OTHER_RUN_POLL_MS);
-    const { state: current } = await state.peek();
+    const current = await read();
     const posted = current.posts.find((p) => p.week === week);
     if (posted) {
       out(`Direction of the week ${week}: the other run posted it (${posted.direction}, ts ${posted.ts}); nothing to do.`);
       return 0;
     }
-    if (!current.claims.some((c) => c.week === week)) {
+    if (!current.claim) {
       err(`Direction of the week ${week}: the other run gave up without posting (see its log); run post-weekly again.`);
       return 1;
     }

@@ -10,6 +10,7 @@
 export { readWeeklyConfig, readWeeklySettings, type WeeklyConfig, type WeeklySettings } from "./config.js";
 export { startWeeklyJob, firstScheduledTimeInWeek, type WeeklyJob, type WeeklyJobOptions } from "./scheduler.js";
 export { postWeeklyCommand, POST_WEEKLY_USAGE, type PostWeeklyIo } from "./command.js";
+export { importLegacyState } from "./legacy-state.js";
 export {
   WeeklyPublisher,
   createWeeklyClient,

@@ -3,14 +3,14 @@
  *
  * There is no idempotency key on `chat.postMessage`, so "exactly once" is
  * built from two records:
- *  1. the state file: a week is *claimed* (under the file lock) before
+ *  1. the store: a week is *claimed* (in a transaction that locks the channel) before
  *     posting and *completed* with the message ts after, so restarts, crashes
  *     and overlapping runs see that the week is done or being done;
  *  2. the channel itself: before every attempt to post (the first one and each
  *     retry) we look for our own message carrying this week's metadata in the
  *     channel history. That catches a post whose answer was lost (timeout,
  *     dropped connection, 5xx), a crash between posting and recording, and a
- *     state file that was lost or corrupt.
+ *     store that was lost or reset.
  *
  * The Slack client used here makes no automatic retries and has a finite
  * timeout (the client's defaults retry for ~30 minutes and re-send a post that
@@ -36,8 +36,14 @@ import type { WeeklyLogger } from "./logger.js";
 import { buildWeeklyPost, checkPostLimits, hasFewExcerpts, MAX_EXCERPTS, WEEKLY_EVENT_TYPE, type WeeklyPost } from "./post.js";
 import { cyclesOf, nextDirection } from "./rotation.js";
 import { classifySlackError, type SlackFailure } from "./slack-errors.js";
-import { beginRun, claimIsLive, delay, endRun, StateFile, type Claim, type PostRecord, type WeeklyState } from "./state.js";
+import type { Claim, PostRecord, Store, WeekView } from "../store/index.js";
+import { beginRun, claimIsLive, delay, endRun } from "./claims.js";
 import { DAY_MS, weekStart } from "./week.js";
+
+/** A store failure in a log line: its message, which names the database but never its password. */
+function storeProblem(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 /** What the weekly job uses of the search engine. */
 export type WeeklySearch = Pick<DirectionsSearch, "directionExcerpts" | "corpus">;
@@ -71,7 +77,7 @@ export function createWeeklyClient(
 export type PublishOutcome =
   /** We posted it now. */
   | { status: "posted"; week: string; direction: string; ts: string }
-  /** The state already records this week's post: nothing was done. */
+  /** The store already records this week's post: nothing was done. */
   | { status: "already-posted"; week: string; direction: string; ts: string }
   /** Our post for this week was found in the channel (an earlier run's answer was lost): recorded, not reposted. */
   | { status: "found-in-channel"; week: string; direction: string; ts: string }
@@ -114,7 +120,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 /** History pages (of 200 messages) searched for our post: a week of a busy channel. */
 const MAX_HISTORY_PAGES = 5;
-/** History pages searched for our earlier posts when the state file has none: months of a busy channel. */
+/** History pages searched for our earlier posts when the store has none for the channel: months of a busy channel. */
 const RECOVERY_HISTORY_PAGES = 25;
 
 /** One of our weekly posts, as read back from the channel. */
@@ -130,7 +136,8 @@ export interface WeeklyPublisherOptions {
   channel: string;
   /** Zone of the week boundaries (for the history window). */
   timeZone: string;
-  statePath: string;
+  /** Where claims and records are kept (src/store/). */
+  store: Store;
   search: WeeklySearch;
   logger: WeeklyLogger;
   retry?: Partial<RetryPolicy>;
@@ -159,18 +166,18 @@ export function postableDirections(search: WeeklySearch): Direction[] {
   return search.corpus.directions.filter((direction) => search.directionExcerpts(direction.id, 1).length > 0);
 }
 
-/** The state's view of a week: posted, or which direction it would get (and an earlier run's claim on it). */
-export function planWeek(state: WeeklyState, week: string, search: WeeklySearch): { posted?: PostRecord; earlier?: Claim; choice?: Choice } {
-  const posted = state.posts.find((p) => p.week === week);
+/** The store's view of a channel's week: posted, or which direction it would get (and an earlier run's claim on it). */
+export function planWeek(view: WeekView, week: string, search: WeeklySearch): { posted?: PostRecord; earlier?: Claim; choice?: Choice } {
+  const posted = view.posts.find((p) => p.week === week);
   if (posted) return { posted };
-  const earlier = state.claims.find((c) => c.week === week);
+  const earlier = view.claim;
   const directions = postableDirections(search);
   if (directions.length === 0) return { ...(earlier && { earlier }) };
   // A run that claimed this week and died keeps its direction: it may be in the channel already.
   if (earlier && directions.some((d) => d.id === earlier.direction)) {
     return { earlier, choice: { direction: earlier.direction, cycle: earlier.cycle } };
   }
-  const next = nextDirection(directions, state.posts);
+  const next = nextDirection(directions, view.posts);
   return { ...(earlier && { earlier }), choice: { direction: next.direction.id, cycle: next.cycle } };
 }
 
@@ -188,7 +195,7 @@ export function composePost(search: WeeklySearch, week: string, choice: Choice, 
 }
 
 export class WeeklyPublisher {
-  readonly state: StateFile;
+  private readonly store: Store;
   private readonly client: webApi.WebClient;
   private readonly channel: string;
   private readonly timeZone: string;
@@ -212,7 +219,7 @@ export class WeeklyPublisher {
     this.sleep = options.sleep ?? delay;
     this.command = options.command;
     this.now = options.now ?? Date.now;
-    this.state = new StateFile(options.statePath, { logger: options.logger });
+    this.store = options.store;
   }
 
   /** Posts the week's direction unless that week is already posted (or being posted). Never throws. */
@@ -236,12 +243,12 @@ export class WeeklyPublisher {
             week,
             undefined,
             false,
-            `Slack ${refused.code} while reading channel ${this.channel} to rebuild the rotation (the state file has no posts); the next run will try again`,
+            `Slack ${refused.code} while reading channel ${this.channel} to rebuild the rotation (the store has no posts for it); the next run will try again`,
           );
         }
         claimed = await this.claim(week, runId);
       } catch (error) {
-        return this.fail(week, undefined, false, `cannot use the state file: ${(error as Error).message}`);
+        return this.fail(week, undefined, false, `cannot reach the store, so no claim could be made (${storeProblem(error)})`);
       }
       switch (claimed.kind) {
         case "done":
@@ -277,39 +284,36 @@ export class WeeklyPublisher {
     } catch (error) {
       // Bugs or I/O errors: the week stays open, and the process must not crash over it.
       await this.release(week, runId).catch(() => undefined);
-      return this.fail(week, undefined, false, `unexpected error: ${(error as Error).stack ?? String(error)}`);
+      return this.fail(week, undefined, false, `unexpected error: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       endRun(runId);
     }
   }
 
   private claim(week: string, runId: string): Promise<ClaimResult> {
-    return this.state.update<ClaimResult>((state) => {
-      const { posted, earlier, choice } = planWeek(state, week, this.search);
-      if (posted) return { write: false, result: { kind: "done", post: posted } };
-      if (earlier && claimIsLive(earlier)) return { write: false, result: { kind: "busy", claim: earlier } };
+    return this.store.planWeek<ClaimResult>(this.channel, week, (view) => {
+      const { posted, earlier, choice } = planWeek(view, week, this.search);
+      if (posted) return { result: { kind: "done", post: posted } };
+      if (earlier && claimIsLive(earlier)) return { result: { kind: "busy", claim: earlier } };
       if (earlier?.sentAt !== undefined) {
         // Its run died (or gave up) while a post was in flight: wait until that post would be visible.
         const checkAfter = Date.parse(earlier.sentAt) + this.policy.settleMs;
-        if (!(Date.now() >= checkAfter)) return { write: false, result: { kind: "unsettled", claim: { ...earlier, sentAt: earlier.sentAt }, checkAfter } };
+        if (!(Date.now() >= checkAfter)) return { result: { kind: "unsettled", claim: { ...earlier, sentAt: earlier.sentAt }, checkAfter } };
       }
-      if (!choice) return { write: false, result: { kind: "no-directions" } };
+      if (!choice) return { result: { kind: "no-directions" } };
       const now = Date.now();
-      const claim: Claim = {
-        week,
-        direction: choice.direction,
-        cycle: choice.cycle,
-        channel: this.channel,
-        runId,
-        pid: process.pid,
-        host: os.hostname(),
-        claimedAt: new Date(now).toISOString(),
-        leaseUntil: new Date(now + this.policy.leaseMs).toISOString(),
+      return {
+        claim: {
+          direction: choice.direction,
+          cycle: choice.cycle,
+          runId,
+          pid: process.pid,
+          host: os.hostname(),
+          claimedAt: new Date(now).toISOString(),
+          leaseUntil: new Date(now + this.policy.leaseMs).toISOString(),
+        },
+        result: { kind: "claimed", choice, ...(earlier ? { resumed: earlier } : {}) },
       };
-      // Drop claims abandoned more than a month ago; keep recent ones for inspection.
-      state.claims = state.claims.filter((c) => c.week !== week && Date.parse(c.leaseUntil) > now - 30 * DAY_MS);
-      state.claims.push(claim);
-      return { write: true, result: { kind: "claimed", choice, ...(earlier ? { resumed: earlier } : {}) } };
     });
   }
 
@@ -350,7 +354,7 @@ export class WeeklyPublisher {
           sentAt = await this.markSent(week, runId);
         } catch (error) {
           await this.release(week, runId).catch(() => undefined);
-          return this.fail(week, choice.direction, false, `cannot use the state file: ${(error as Error).message}`);
+          return this.fail(week, choice.direction, false, `cannot reach the store to note the post before sending it (${storeProblem(error)})`);
         }
         const answer = await this.client.chat.postMessage({
           channel: this.channel,
@@ -413,7 +417,7 @@ export class WeeklyPublisher {
   }
 
   /**
-   * A state file with no posts (lost, corrupt, or new) would restart the
+   * A channel with no posts in the store (new, or a store lost) would restart the
    * rotation and repeat directions: rebuild it from our posts of other weeks
    * in the channel, whose metadata names their week and direction (a post of
    * this week is found and recorded by the check before posting). A Slack
@@ -422,7 +426,7 @@ export class WeeklyPublisher {
    * run's budget, leaving the rest for posting.
    */
   private async recoverRotation(week: string, started: number): Promise<SlackFailure | undefined> {
-    if ((await this.state.peek()).state.posts.length > 0) return undefined;
+    if ((await this.store.posts(this.channel)).length > 0) return undefined;
     let read: Awaited<ReturnType<WeeklyPublisher["ownPosts"]>>;
     try {
       read = await this.ownPosts({ maxPages: RECOVERY_HISTORY_PAGES, deadline: started + this.policy.runBudgetMs / 2 });
@@ -442,15 +446,14 @@ export class WeeklyPublisher {
     if (earlier.length === 0) return undefined;
     const cycles = cyclesOf(earlier.map((post) => post.direction));
     const recordedAt = new Date().toISOString();
-    const rebuilt = await this.state.update((state) => {
-      if (state.posts.length > 0) return { write: false, result: false }; // another run got there first
-      state.posts = earlier.map((post, i) => ({ ...post, cycle: cycles[i]!, channel: this.channel, recordedAt, foundInHistory: true }));
-      return { write: true, result: true };
-    });
-    if (rebuilt) {
+    const rebuilt = await this.store.importPosts(
+      earlier.map((post, i) => ({ ...post, cycle: cycles[i]!, channel: this.channel, recordedAt, foundInHistory: true })),
+      { onlyIntoEmptyChannels: true }, // another run may have got there first
+    );
+    if (rebuilt > 0) {
       const last = earlier[earlier.length - 1]!;
       this.logger.warn(
-        `Direction of the week: the state file had no posts; rebuilt the rotation from ${earlier.length} earlier posts in channel ${this.channel} ` +
+        `Direction of the week: the store had no posts for channel ${this.channel}; rebuilt the rotation from ${earlier.length} earlier posts there ` +
           `(the latest: ${last.week}, ${last.direction}).`,
       );
     }
@@ -509,26 +512,21 @@ export class WeeklyPublisher {
   }
 
   private async record(week: string, choice: Choice, ts: string, runId: string, foundInHistory: boolean): Promise<void> {
+    const post: PostRecord = {
+      channel: this.channel,
+      week,
+      direction: choice.direction,
+      cycle: choice.cycle,
+      ts,
+      recordedAt: new Date().toISOString(),
+      ...(foundInHistory ? { foundInHistory: true } : {}),
+    };
     try {
-      await this.state.update((state) => {
-        state.claims = state.claims.filter((c) => !(c.week === week && c.runId === runId));
-        if (!state.posts.some((p) => p.week === week)) {
-          state.posts.push({
-            week,
-            direction: choice.direction,
-            cycle: choice.cycle,
-            channel: this.channel,
-            ts,
-            recordedAt: new Date().toISOString(),
-            ...(foundInHistory ? { foundInHistory: true } : {}),
-          });
-        }
-        return { write: true, result: undefined };
-      });
+      await this.store.recordPost(post, runId);
     } catch (error) {
       // The post is in the channel; the next run's history check will find and record it.
       this.logger.error(
-        `Direction of the week ${week}: posted (ts ${ts}) but could not record it in ${this.state.path}: ${(error as Error).message}. ` +
+        `Direction of the week ${week}: posted (ts ${ts}) but could not record it in the store (${storeProblem(error)}). ` +
           "The next run will find the post in the channel and record it.",
       );
     }
@@ -537,21 +535,13 @@ export class WeeklyPublisher {
   /** Notes on our claim that a post is about to be sent; returns that instant (ms since epoch). */
   private async markSent(week: string, runId: string): Promise<number> {
     const now = Date.now();
-    await this.state.update((state) => {
-      const claim = state.claims.find((c) => c.week === week && c.runId === runId);
-      if (claim) claim.sentAt = new Date(now).toISOString();
-      return { write: claim !== undefined, result: undefined };
-    });
+    await this.store.markSent(this.channel, week, runId, new Date(now).toISOString());
     return now;
   }
 
   /** Gives up our claim so that a later run can post the week. */
-  private async release(week: string, runId: string): Promise<void> {
-    await this.state.update((state) => {
-      const before = state.claims.length;
-      state.claims = state.claims.filter((c) => !(c.week === week && c.runId === runId));
-      return { write: state.claims.length !== before, result: undefined };
-    });
+  private release(week: string, runId: string): Promise<void> {
+    return this.store.releaseClaim(this.channel, week, runId);
   }
 
   /** A post may have landed: the claim stays, and nothing is posted for the week before a channel check at `checkAfter`. */

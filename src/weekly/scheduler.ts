@@ -10,6 +10,7 @@
  * restart, a daily cron expression, a retry — never causes a second post.
  */
 import cron, { type ScheduledTask } from "node-cron";
+import type { Store } from "../store/index.js";
 import type { WeeklyConfig } from "./config.js";
 import { consoleLogger, type WeeklyLogger } from "./logger.js";
 import { createWeeklyClient, WeeklyPublisher, type PublishOutcome, type WeeklySearch } from "./publisher.js";
@@ -25,6 +26,8 @@ export interface WeeklyJobOptions {
   config: WeeklyConfig;
   search: WeeklySearch;
   logger?: WeeklyLogger;
+  /** Where claims and records are kept (for the publisher built from token/apiUrl). */
+  store?: Store;
   /** Bot token (xoxb-…) for the job's own retry-free Slack client. */
   token?: string;
   /** Base URL of the Slack Web API (GovSlack, tests); default slack.com. */
@@ -158,11 +161,12 @@ export function startWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
 
 function buildPublisher(options: WeeklyJobOptions, logger: WeeklyLogger): WeeklyPublisher {
   if (!options.token) throw new Error("startWeeklyJob needs the bot token (SLACK_BOT_TOKEN)");
+  if (!options.store) throw new Error("startWeeklyJob needs the store");
   return new WeeklyPublisher({
     client: createWeeklyClient(options.token, options.apiUrl ? { apiUrl: options.apiUrl } : {}),
     channel: options.config.channel,
     timeZone: options.config.timeZone,
-    statePath: options.config.statePath,
+    store: options.store,
     search: options.search,
     logger,
   });

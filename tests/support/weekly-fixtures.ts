@@ -9,6 +9,7 @@ import { afterEach, beforeEach } from "vitest";
 import type { Corpus, Direction, Passage } from "../../src/corpus/types.js";
 import type { Hit } from "../../src/search/types.js";
 import type { WeeklyLogger } from "../../src/weekly/logger.js";
+import { openStore, readStoreConfig, type Store } from "../../src/store/index.js";
 import type { WeeklySearch } from "../../src/weekly/publisher.js";
 import { startFakeSlack, type FakeSlack } from "./fake-slack.js";
 
@@ -93,32 +94,48 @@ export function memoryLogger(): WeeklyLogger & { lines: string[]; errors: string
 
 export interface TempDir {
   dir: string;
-  /** Inside a `data` folder that does not exist yet, as on a first run. */
+  /** An old JSON state file's place, inside a `data` folder that does not exist yet, as on a first run. */
   statePath: string;
+  /** The SQLite store's file, in the same folder. */
+  dbPath: string;
   cleanup: () => void;
 }
 
 /** A fresh temporary folder, removed by the returned cleanup. */
 export function tempDir(): TempDir {
   const dir = mkdtempSync(path.join(tmpdir(), "directions-weekly-"));
-  return { dir, statePath: path.join(dir, "data", "state.json"), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    statePath: path.join(dir, "data", "state.json"),
+    dbPath: path.join(dir, "data", "directions.db"),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A SQLite store in the folder, as the bot opens it. */
+export function openTempStore(tmp: TempDir): Promise<Store> {
+  return openStore(readStoreConfig({ DIRECTIONS_DB: tmp.dbPath }));
 }
 
 /**
- * Gives each test of the calling file its own fake Slack and temporary state
- * folder: `use` receives them before the test; afterwards the server is closed
- * (harmless when the test already closed it) and the folder removed.
+ * Gives each test of the calling file its own fake Slack, temporary folder
+ * and SQLite store in it: `use` receives them before the test; afterwards the
+ * server is closed (harmless when the test already closed it), the store
+ * closed and the folder removed.
  */
-export function eachTestWithSlackAndState(use: (slack: FakeSlack, tmp: TempDir) => void): void {
+export function eachTestWithSlackAndState(use: (slack: FakeSlack, tmp: TempDir, store: Store) => void): void {
   let slack: FakeSlack;
   let tmp: TempDir;
+  let store: Store;
   beforeEach(async () => {
     slack = await startFakeSlack();
     tmp = tempDir();
-    use(slack, tmp);
+    store = await openTempStore(tmp);
+    use(slack, tmp, store);
   });
   afterEach(async () => {
     await slack.close();
+    await store.close();
     tmp.cleanup();
   });
 }

@@ -5,8 +5,6 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -14,7 +12,7 @@ import { ConfigError, readConfig } from "../src/config.js";
 import { readStoreConfig } from "../src/store/index.js";
 import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET } from "./support/app-harness.js";
 import { startFakeSlack } from "./support/fake-slack.js";
-import { PG_PASSWORD, pgSkipReason, startPostgres } from "./support/postgres.js";
+import { freePort, PG_PASSWORD, pgSkipReason, startPostgres } from "./support/postgres.js";
 import { postSlashCommand } from "./support/slack-requests.js";
 
 const main = join(import.meta.dirname, "..", "dist", "src", "main.js");
@@ -52,15 +50,6 @@ function run(env: NodeJS.ProcessEnv, options: { input?: string; cwd?: string } =
     child.on("close", (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.input ?? "");
   });
-}
-
-/** A port that was free a moment ago: PORT=0 is refused, so a test of main.js in HTTP mode needs a real one. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const message = (env: Record<string, string>, read: (env: Record<string, string>) => unknown = readConfig) => {

@@ -4,6 +4,7 @@ import { loadCorpus } from "../src/corpus/load.js";
 import { DirectionsSearch } from "../src/search/engine.js";
 import { postWeeklyCommand, type PostWeeklyIo } from "../src/weekly/command.js";
 import { checkPostLimits, type WeeklyPost } from "../src/weekly/post.js";
+import { DirectionOfTheWeek } from "../src/weekly/direction-post.js";
 import { createWeeklyClient, WeeklyPublisher } from "../src/weekly/publisher.js";
 import type { Store } from "../src/store/index.js";
 import type { FakeSlack } from "./support/fake-slack.js";
@@ -148,7 +149,7 @@ describe("with the real corpus and search engine", async () => {
       channel: CHANNEL,
       timeZone: "UTC",
       store,
-      search,
+      content: new DirectionOfTheWeek(search),
       logger: memoryLogger(),
       sleep: noWait,
     });

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { Store } from "../src/store/index.js";
 import { postWeeklyCommand } from "../src/weekly/command.js";
 import { importLegacyState } from "../src/weekly/legacy-state.js";
+import { DirectionOfTheWeek } from "../src/weekly/direction-post.js";
 import { createWeeklyClient, WeeklyPublisher } from "../src/weekly/publisher.js";
 import type { FakeSlack } from "./support/fake-slack.js";
 import { eachTestWithSlackAndState, fakeSearch, memoryLogger, noWait, smallCorpus, type TempDir } from "./support/weekly-fixtures.js";
@@ -54,7 +55,7 @@ const publisher = () =>
     channel: CHANNEL,
     timeZone: "UTC",
     store,
-    search: fakeSearch(smallCorpus()),
+    content: new DirectionOfTheWeek(fakeSearch(smallCorpus())),
     logger: memoryLogger(),
     sleep: noWait,
   });

@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { DirectionOfTheWeek } from "../src/weekly/direction-post.js";
 import { createWeeklyClient, WeeklyPublisher, type PublishOutcome } from "../src/weekly/publisher.js";
 import type { Claim, PostRecord, Store } from "../src/store/index.js";
 import { delay } from "../src/weekly/claims.js";
@@ -28,7 +29,7 @@ function publisher(
     channel: CHANNEL,
     timeZone: "UTC",
     store,
-    search: fakeSearch(smallCorpus()),
+    content: new DirectionOfTheWeek(fakeSearch(smallCorpus())),
     logger,
     retry: { baseDelayMs: 1, requestTimeoutMs: 250, ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}) },
     sleep: options.sleep ?? noWait,
@@ -381,7 +382,7 @@ describe("directions without excerpts", () => {
       channel: CHANNEL,
       timeZone: "UTC",
       store,
-      search: fakeSearch(corpus),
+      content: new DirectionOfTheWeek(fakeSearch(corpus)),
       logger: memoryLogger(),
       sleep: noWait,
     });
@@ -437,7 +438,7 @@ function publisherOnClock(client: ReturnType<typeof createWeeklyClient>, clock: 
     channel: CHANNEL,
     timeZone: "UTC",
     store,
-    search: fakeSearch(smallCorpus()),
+    content: new DirectionOfTheWeek(fakeSearch(smallCorpus())),
     logger: memoryLogger(),
     sleep: async (ms) => void (clock.ms += ms),
     now: () => clock.ms,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { WeeklyConfig } from "../src/weekly/config.js";
+import { DirectionOfTheWeek } from "../src/weekly/direction-post.js";
 import { createWeeklyClient, WeeklyPublisher, type PublishOutcome } from "../src/weekly/publisher.js";
 import { startWeeklyJob, type WeeklyJob } from "../src/weekly/scheduler.js";
 import { startFakeSlack, type FakeSlack } from "./support/fake-slack.js";
@@ -139,7 +140,7 @@ describe("start-up catch-up (real publisher, fake Slack)", () => {
         channel: CHANNEL,
         timeZone: "UTC",
         store,
-        search: fakeSearch(smallCorpus()),
+        content: new DirectionOfTheWeek(fakeSearch(smallCorpus())),
         logger: memoryLogger(),
         sleep: noWait,
       }),

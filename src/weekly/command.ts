@@ -10,14 +10,8 @@ import { openStore, readStoreConfig, StoreError, type Store, type StoreConfig, t
 import { delay } from "./claims.js";
 import type { WeeklyLogger } from "./logger.js";
 import { mrkdwnToPlain, renderPostAsText } from "./post.js";
-import {
-  composePost,
-  createWeeklyClient,
-  planWeek,
-  WeeklyPublisher,
-  type RetryPolicy,
-  type WeeklySearch,
-} from "./publisher.js";
+import { DirectionOfTheWeek, type WeeklySearch } from "./direction-post.js";
+import { createWeeklyClient, planWeek, WeeklyPublisher, type RetryPolicy } from "./publisher.js";
 import { readWeeklySettings, type WeeklySettings } from "./config.js";
 import { importLegacyState } from "./legacy-state.js";
 import { DAY_MS, isoWeekOf, isoWeekOfDate, parseCalendarDate } from "./week.js";
@@ -157,7 +151,8 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promi
     const fresh = storeConfig.engine === "sqlite" && !existsSync(storeConfig.path);
     const view = fresh || !settings.channel ? { posts: [] } : await withStore(storeConfig, (store) => store.week(settings.channel!, week));
     if (view === undefined) return 1;
-    const plan = planWeek(view, week, search);
+    const content = new DirectionOfTheWeek(search);
+    const plan = planWeek(view, week, content);
     const choice = plan.posted ?? plan.choice;
     out("Dry run: nothing is posted and nothing is recorded.");
     if (view.posts.length === 0) out("Note: no posts recorded for this channel yet; a real run first rebuilds the rotation from its earlier posts in the channel.");
@@ -165,7 +160,7 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promi
       err("directions post-weekly: the corpus has no directions (corpus/directions.yaml).");
       return 1;
     }
-    const post = composePost(search, week, choice);
+    const post = content.compose(week, choice);
     out(`Week ${week} (${settings.timeZone}), channel ${settings.channel ?? "(DIRECTIONS_CHANNEL not set)"}.`);
     if (plan.posted) {
       out(`Already posted this week (${plan.posted.direction}, ts ${plan.posted.ts}): a real run would post nothing. That post reads:`);
@@ -213,7 +208,7 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promi
     channel: settings.channel!,
     timeZone: settings.timeZone,
     store,
-    search,
+    content: new DirectionOfTheWeek(search),
     logger,
     ...(io.retry ? { retry: io.retry } : {}),
     ...(io.sleep ? { sleep: io.sleep } : {}),

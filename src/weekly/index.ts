@@ -11,13 +11,8 @@ export { readWeeklyConfig, readWeeklySettings, type WeeklyConfig, type WeeklySet
 export { startWeeklyJob, firstScheduledTimeInWeek, type WeeklyJob, type WeeklyJobOptions } from "./scheduler.js";
 export { postWeeklyCommand, POST_WEEKLY_USAGE, type PostWeeklyIo } from "./command.js";
 export { importLegacyState } from "./legacy-state.js";
-export {
-  WeeklyPublisher,
-  createWeeklyClient,
-  type PublishOutcome,
-  type WeeklySearch,
-  type WeeklyPublisherOptions,
-} from "./publisher.js";
+export { WeeklyPublisher, createWeeklyClient, type PublishOutcome, type WeeklyPublisherOptions } from "./publisher.js";
+export { DirectionOfTheWeek, type ScheduledContent, type WeeklySearch } from "./direction-post.js";
 export { buildWeeklyPost, renderPostAsText, checkPostLimits, WEEKLY_EVENT_TYPE, type WeeklyPost } from "./post.js";
 export { isoWeekOf, isoWeekOfDate } from "./week.js";
 export type { WeeklyLogger } from "./logger.js";

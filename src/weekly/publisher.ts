@@ -30,11 +30,9 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { webApi } from "@slack/bolt";
-import type { Direction } from "../corpus/types.js";
-import type { DirectionsSearch } from "../search/engine.js";
 import type { WeeklyLogger } from "./logger.js";
-import { buildWeeklyPost, checkPostLimits, hasFewExcerpts, MAX_EXCERPTS, WEEKLY_EVENT_TYPE, type WeeklyPost } from "./post.js";
-import { cyclesOf, nextDirection } from "./rotation.js";
+import type { Choice, ScheduledContent } from "./direction-post.js";
+import { checkPostLimits } from "./post.js";
 import { classifySlackError, type SlackFailure } from "./slack-errors.js";
 import type { Claim, PostRecord, Store, WeekView } from "../store/index.js";
 import { beginRun, claimIsLive, delay, endRun } from "./claims.js";
@@ -45,8 +43,6 @@ function storeProblem(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** What the weekly job uses of the search engine. */
-export type WeeklySearch = Pick<DirectionsSearch, "directionExcerpts" | "corpus">;
 
 /** Per-request timeout of the weekly client. */
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -138,20 +134,14 @@ export interface WeeklyPublisherOptions {
   timeZone: string;
   /** Where claims and records are kept (src/store/). */
   store: Store;
-  search: WeeklySearch;
+  /** What is posted: which item a channel gets each week, and the message (see direction-post.ts). */
+  content: ScheduledContent;
   logger: WeeklyLogger;
   retry?: Partial<RetryPolicy>;
   /** Waits between attempts; tests pass one that does not wait. */
   sleep?: (ms: number) => Promise<void>;
   /** Clock of the run budget, in ms (tests). */
   now?: () => number;
-  /** Slash command named in the post's hint. */
-  command?: string;
-}
-
-interface Choice {
-  direction: string;
-  cycle: number;
 }
 
 type ClaimResult =
@@ -161,37 +151,13 @@ type ClaimResult =
   | { kind: "claimed"; choice: Choice; resumed?: Claim }
   | { kind: "no-directions" };
 
-/** The directions that can be posted: those with at least one excerpt (a post without any would say nothing). */
-export function postableDirections(search: WeeklySearch): Direction[] {
-  return search.corpus.directions.filter((direction) => search.directionExcerpts(direction.id, 1).length > 0);
-}
-
-/** The store's view of a channel's week: posted, or which direction it would get (and an earlier run's claim on it). */
-export function planWeek(view: WeekView, week: string, search: WeeklySearch): { posted?: PostRecord; earlier?: Claim; choice?: Choice } {
+/** The store's view of a channel's week: posted, or what it would post (and an earlier run's claim on it). */
+export function planWeek(view: WeekView, week: string, content: ScheduledContent): { posted?: PostRecord; earlier?: Claim; choice?: Choice } {
   const posted = view.posts.find((p) => p.week === week);
   if (posted) return { posted };
   const earlier = view.claim;
-  const directions = postableDirections(search);
-  if (directions.length === 0) return { ...(earlier && { earlier }) };
-  // A run that claimed this week and died keeps its direction: it may be in the channel already.
-  if (earlier && directions.some((d) => d.id === earlier.direction)) {
-    return { earlier, choice: { direction: earlier.direction, cycle: earlier.cycle } };
-  }
-  const next = nextDirection(directions, view.posts);
-  return { ...(earlier && { earlier }), choice: { direction: next.direction.id, cycle: next.cycle } };
-}
-
-/** The message for a direction and week (undefined when the direction is not in the corpus). */
-export function composePost(search: WeeklySearch, week: string, choice: Choice, command?: string): WeeklyPost | undefined {
-  const direction = search.corpus.directions.find((d) => d.id === choice.direction);
-  if (!direction) return undefined;
-  return buildWeeklyPost({
-    direction,
-    excerpts: search.directionExcerpts(direction.id, MAX_EXCERPTS),
-    week,
-    cycle: choice.cycle,
-    ...(command ? { command } : {}),
-  });
+  const choice = content.choose(view.posts, earlier);
+  return { ...(earlier && { earlier }), ...(choice && { choice }) };
 }
 
 export class WeeklyPublisher {
@@ -199,12 +165,11 @@ export class WeeklyPublisher {
   private readonly client: webApi.WebClient;
   private readonly channel: string;
   private readonly timeZone: string;
-  private readonly search: WeeklySearch;
+  private readonly content: ScheduledContent;
   private readonly logger: WeeklyLogger;
   private readonly policy: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
-  private readonly command: string | undefined;
   private identity: { userId?: string; botId?: string } | undefined;
   /** Runs of this publisher one after another (the cron tick and the start-up catch-up may meet). */
   private queue: Promise<unknown> = Promise.resolve();
@@ -213,11 +178,10 @@ export class WeeklyPublisher {
     this.client = options.client;
     this.channel = options.channel;
     this.timeZone = options.timeZone;
-    this.search = options.search;
+    this.content = options.content;
     this.logger = options.logger;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.sleep = options.sleep ?? delay;
-    this.command = options.command;
     this.now = options.now ?? Date.now;
     this.store = options.store;
   }
@@ -292,7 +256,7 @@ export class WeeklyPublisher {
 
   private claim(week: string, runId: string): Promise<ClaimResult> {
     return this.store.planWeek<ClaimResult>(this.channel, week, (view) => {
-      const { posted, earlier, choice } = planWeek(view, week, this.search);
+      const { posted, earlier, choice } = planWeek(view, week, this.content);
       if (posted) return { result: { kind: "done", post: posted } };
       if (earlier && claimIsLive(earlier)) return { result: { kind: "busy", claim: earlier } };
       if (earlier?.sentAt !== undefined) {
@@ -318,7 +282,7 @@ export class WeeklyPublisher {
   }
 
   private async deliver(week: string, choice: Choice, runId: string, started: number): Promise<PublishOutcome> {
-    const post = composePost(this.search, week, choice, this.command);
+    const post = this.content.compose(week, choice);
     if (!post) {
       await this.release(week, runId);
       return this.fail(week, choice.direction, true, `direction ${choice.direction} is not in the corpus`);
@@ -328,9 +292,8 @@ export class WeeklyPublisher {
       await this.release(week, runId);
       return this.fail(week, choice.direction, true, `the post breaks Slack's limits (${problems.join("; ")}): this is a bug`);
     }
-    if (hasFewExcerpts(post)) {
-      this.logger.warn(`Direction of the week ${week}: fewer than two excerpts found for ${choice.direction}; posting it anyway.`);
-    }
+    const warning = this.content.warning(post, choice);
+    if (warning) this.logger.warn(`Direction of the week ${week}: ${warning}.`);
 
     let last: SlackFailure | undefined;
     /** When a post of this run was sent with an outcome still unknown (ms since epoch). */
@@ -444,7 +407,7 @@ export class WeeklyPublisher {
     for (const post of [...read.posts].reverse()) if (post.week !== week && !byWeek.has(post.week)) byWeek.set(post.week, post); // oldest first
     const earlier = [...byWeek.values()];
     if (earlier.length === 0) return undefined;
-    const cycles = cyclesOf(earlier.map((post) => post.direction));
+    const cycles = this.content.cycles(earlier.map((post) => post.direction));
     const recordedAt = new Date().toISOString();
     const rebuilt = await this.store.importPosts(
       earlier.map((post, i) => ({ ...post, cycle: cycles[i]!, channel: this.channel, recordedAt, foundInHistory: true })),
@@ -488,7 +451,7 @@ export class WeeklyPublisher {
         const metadata = message.metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
         const mine = (me.botId && message.bot_id === me.botId) || (me.userId && message.user === me.userId);
         const { week, direction } = metadata?.event_payload ?? {};
-        if (!mine || metadata?.event_type !== WEEKLY_EVENT_TYPE || !message.ts || typeof week !== "string" || typeof direction !== "string") continue;
+        if (!mine || metadata?.event_type !== this.content.eventType || !message.ts || typeof week !== "string" || typeof direction !== "string") continue;
         const post = { ts: message.ts, week, direction };
         posts.push(post);
         if (options.until?.(post)) return { posts };

@@ -13,7 +13,8 @@ import cron, { type ScheduledTask } from "node-cron";
 import type { Store } from "../store/index.js";
 import type { WeeklyConfig } from "./config.js";
 import { consoleLogger, type WeeklyLogger } from "./logger.js";
-import { createWeeklyClient, WeeklyPublisher, type PublishOutcome, type WeeklySearch } from "./publisher.js";
+import { DirectionOfTheWeek, type WeeklySearch } from "./direction-post.js";
+import { createWeeklyClient, WeeklyPublisher, type PublishOutcome } from "./publisher.js";
 import { isoWeekOf, parseCalendarDate, weekDays, zonedTimeToInstant } from "./week.js";
 
 /** After a failed run, try again this much later (within the same week). */
@@ -167,7 +168,7 @@ function buildPublisher(options: WeeklyJobOptions, logger: WeeklyLogger): Weekly
     channel: options.config.channel,
     timeZone: options.config.timeZone,
     store: options.store,
-    search: options.search,
+    content: new DirectionOfTheWeek(options.search),
     logger,
   });
 }

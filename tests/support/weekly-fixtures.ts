@@ -10,7 +10,7 @@ import type { Corpus, Direction, Passage } from "../../src/corpus/types.js";
 import type { Hit } from "../../src/search/types.js";
 import type { WeeklyLogger } from "../../src/weekly/logger.js";
 import { openStore, readStoreConfig, type Store } from "../../src/store/index.js";
-import type { WeeklySearch } from "../../src/weekly/publisher.js";
+import type { WeeklySearch } from "../../src/weekly/direction-post.js";
 import { startFakeSlack, type FakeSlack } from "./fake-slack.js";
 
 export function direction(id: string, extra: Partial<Direction> = {}): Direction {

@@ -5,9 +5,10 @@
  * - Socket Mode when SLACK_APP_TOKEN is set,
  * - else HTTP mode on PORT when SLACK_SIGNING_SECRET is set,
  * - else, with no Slack variable at all, the terminal shell.
- * In the Slack modes it opens the store first (SQLite, or PostgreSQL when
- * DATABASE_URL is set) and runs its migrations; the terminal needs no store
- * (one person, nothing to deduplicate), so it never creates a database file.
+ * Every mode opens the store first (SQLite, or PostgreSQL when DATABASE_URL
+ * is set), runs its migrations and imports an old weekly state file, so that
+ * `npm start` on a laptop checks the same database set-up as a deployment
+ * (the terminal itself remembers nothing there).
  * SIGINT/SIGTERM stop it cleanly. A bad setting stops start-up with one message.
  */
 import v8 from "node:v8";
@@ -99,6 +100,16 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void stopAll("SIGTERM"));
   process.on("unhandledRejection", (reason) => logger.error("Unhandled promise rejection:", reason));
 
+  const store = await openStore(storeConfig, { logger }).catch((error: unknown) => {
+    if (error instanceof StoreError) fail(error.message);
+    throw error;
+  });
+  stoppers.push(() => store.close());
+  if (config.mode !== "shell") logger.info(`Store: ${store.engine === "sqlite" ? "SQLite" : "PostgreSQL"} at ${store.location}`);
+  await importLegacyState(readWeeklySettings(process.env).statePath, store, logger).catch((error: unknown) => {
+    logger.error(`Direction of the week: could not import the old state file into the store: ${error instanceof Error ? error.message : String(error)}`);
+  });
+
   if (config.mode === "shell") {
     if (weekly) logger.warn("DIRECTIONS_CHANNEL is set, but the weekly post needs Slack: it is off in the terminal (try `npx directions post-weekly --dry-run`)");
     process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -118,21 +129,13 @@ async function main(): Promise<void> {
     });
     // Let piped output drain before exiting (stdin may still be open after a signal).
     await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+    await store.close();
     process.exit(0);
   }
 
   logger.info(`Starting: ${describeConfig(config)}, ${search.corpus.passages.length} passages indexed`);
   // After the build, which may need a large heap for a large corpus.
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  const store = await openStore(storeConfig, { logger }).catch((error: unknown) => {
-    if (error instanceof StoreError) fail(error.message);
-    throw error;
-  });
-  stoppers.push(() => store.close());
-  logger.info(`Store: ${store.engine === "sqlite" ? "SQLite" : "PostgreSQL"} at ${store.location}`);
-  await importLegacyState(readWeeklySettings(process.env).statePath, store, logger).catch((error: unknown) => {
-    logger.error(`Direction of the week: could not import the old state file into the store: ${error instanceof Error ? error.message : String(error)}`);
-  });
   const slack = createSlackApp({ config, search, logger, deliveries: new DeliveryMemory({ store, logger }) });
   stoppers.push(() => slack.stop());
   try {

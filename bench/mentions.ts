@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { LogLevel } from "@slack/bolt";
-import { pgSkipReason, startPostgres } from "../tests/support/postgres.js";
+import { freePort, pgSkipReason, startPostgres } from "../tests/support/postgres.js";
 import { createSlackApp } from "../src/app.js";
 import { loadCorpus } from "../src/corpus/load.js";
 import { DirectionsSearch } from "../src/search/engine.js";
@@ -61,7 +61,7 @@ async function measureRss(): Promise<string[]> {
   const start: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.start;
   const flags = start.split(/\s+/).filter((token) => token.startsWith("--"));
   const cwd = mkdtempSync(join(tmpdir(), "directions-bench-"));
-  const env = { PATH: process.env.PATH ?? "", SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: "0", SLACK_API_URL: stub.url };
+  const env = { PATH: process.env.PATH ?? "", SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: String(await freePort()), SLACK_API_URL: stub.url };
   const bot = spawn(process.execPath, [...flags, join(ROOT, "dist", "src", "main.js")], { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
   try {
     let log = "";

@@ -145,7 +145,7 @@ describe("readStoreConfig", () => {
   });
 
   it("names a malformed DATABASE_URL without echoing it", () => {
-    for (const bad of ["db.internal:5432/directions", "mysql://bot:hunter22@db/directions", "postgres://bot:hunter22@/directions", "postgres://bot:hunter22@[oops/x"]) {
+    for (const bad of ["db.internal:5432/directions", "mysql://bot:hunter22@db/directions", "postgres://bot:hunter22@/directions", "postgres://bot:hunter22@[oops/x", "postgres://bot:hunt%zz22@db/directions"]) {
       const text = message({ DATABASE_URL: bad }, readStoreConfig);
       expect(text).toMatch(/^DATABASE_URL is malformed: .*postgres:\/\/user:password@host:5432\/database/);
       expect(text).not.toContain("hunter22");

@@ -163,15 +163,15 @@ describe("posting the direction of the week", () => {
     expect(slack.callsTo("chat.postMessage")).toHaveLength(2);
   });
 
-  it("retries a transient error (HTTP 500) after checking the channel, then posts", async () => {
-    slack.failNext("chat.postMessage", { status: 500 });
+  it("retries a transient error (HTTP 503) after checking the channel, then posts", async () => {
+    slack.failNext("chat.postMessage", { status: 503 });
     const p = publisher();
     expect(await p.publish(WEEK)).toMatchObject({ status: "posted" });
     expect(posts()).toHaveLength(1);
     expect(slack.callsTo("chat.postMessage")).toHaveLength(2);
     // One read to rebuild the rotation (the state has no posts yet), then a check before each attempt.
     expect(slack.callsTo("conversations.history")).toHaveLength(3);
-    expect(p.logger.text()).toMatch(/Slack HTTP 500; checking the channel and trying again/);
+    expect(p.logger.text()).toMatch(/Slack HTTP 503; checking the channel and trying again/);
   });
 
   it("retries when the channel check itself fails transiently, and never posts blind", async () => {
@@ -192,9 +192,49 @@ describe("posting the direction of the week", () => {
     expect(posts()).toHaveLength(1);
   });
 
-  it("treats internal_error as ambiguous: checks the channel before trying again", async () => {
-    slack.failNext("chat.postMessage", { error: "internal_error" });
-    expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted" });
+  it("treats internal_error, fatal_error and HTTP 500 as an unknown outcome: no check, let alone a post, before the settling time", async () => {
+    for (const fault of [{ error: "internal_error" }, { error: "fatal_error" }, { status: 500 }] as const) {
+      slack.failNext("chat.postMessage", fault);
+      expect(await publisher().publish(WEEK), JSON.stringify(fault)).toMatchObject({ status: "unknown" });
+      await ageSentAt(3 * 60_000);
+    }
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(3);
+    expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted" }); // the check finds nothing: it had not landed
+    expect(posts()).toHaveLength(1);
+  });
+
+  it("never sends once its claim ran out and another run took the week over", async () => {
+    // A run that stalled past its lease (GC, a suspended VM): another run claimed the week meanwhile.
+    const stalled = publisher();
+    // Between its channel check and its markSent, another run claims the week.
+    const original = store.markSent.bind(store);
+    store.markSent = async (channel, week, runId, sentAt) => {
+      await store.planWeek(channel, week, ({ claim }) => ({ claim: { ...claim!, runId: "the-other-run", leaseUntil: new Date(Date.now() + 60_000).toISOString() }, result: undefined }));
+      return original(channel, week, runId, sentAt);
+    };
+    const result = await stalled.publish(WEEK);
+    store.markSent = original;
+    expect(result).toMatchObject({ status: "failed", permanent: false });
+    expect(stalled.logger.errors[0]).toContain("this run's claim ran out");
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
+  });
+
+  it("takes a claim whose lease ends impossibly far ahead (a wrong clock) as abandoned", async () => {
+    await writeState({ posts: [], claims: [{ ...claim({ direction: "b", pid: 7, host: "another-host" }), leaseUntil: new Date(Date.now() + 365 * 86_400_000).toISOString() }] });
+    expect(await publisher().publish(WEEK)).toMatchObject({ status: "posted", direction: "b" });
+  });
+
+  it("reports a post the store could not record, so that a later run records it", async () => {
+    const original = store.recordPost.bind(store);
+    store.recordPost = () => Promise.reject(new Error("database is locked"));
+    const p = publisher();
+    const outcome = await p.publish(WEEK);
+    store.recordPost = original;
+    expect(outcome).toMatchObject({ status: "posted", recorded: false });
+    expect(p.logger.errors[0]).toMatch(/posted \(ts .*\) but could not record it in the store \(database is locked\)\. The next run will find the post in the channel and record it\./);
+    await ageSentAt(3 * 60_000);
+    expect(await publisher().publish(WEEK)).toMatchObject({ status: "found-in-channel" });
+    expect((await readState()).posts).toHaveLength(1);
     expect(posts()).toHaveLength(1);
   });
 

@@ -63,5 +63,11 @@ export function readStoreConfig(env: Env = process.env, cwd: string = process.cw
   if (url.hostname === "" && !url.searchParams.has("host")) {
     throw new ConfigError(`DATABASE_URL is malformed: it names no host: expected ${URL_EXAMPLE}`);
   }
-  return { engine: "postgres", url: raw, safeUrl: withoutPassword(url), password: decodeURIComponent(url.password) };
+  let password: string;
+  try {
+    password = decodeURIComponent(url.password);
+  } catch {
+    throw new ConfigError(`DATABASE_URL is malformed: its password has a % that starts no %XX escape (write % as %25): expected ${URL_EXAMPLE}`);
+  }
+  return { engine: "postgres", url: raw, safeUrl: withoutPassword(url), password };
 }

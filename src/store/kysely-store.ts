@@ -152,15 +152,20 @@ export class KyselyStore implements Store {
     });
   }
 
-  async markSent(channel: string, week: string, runId: string, sentAt: string): Promise<boolean> {
-    const { numUpdatedRows } = await this.db
-      .updateTable("weekly_claims")
-      .set({ sent_at: Date.parse(sentAt) })
-      .where("channel", "=", channel)
-      .where("week", "=", week)
-      .where("run_id", "=", runId)
-      .executeTakeFirst();
-    return Number(numUpdatedRows) > 0;
+  markSent(channel: string, week: string, runId: string, sentAt: string): Promise<boolean> {
+    // Under the channel's lock, and only while the lease runs: a run that lost its claim (it stalled past its
+    // lease and another run took the week over) learns it here, before sending anything.
+    return this.withChannel(channel, async (trx) => {
+      const { numUpdatedRows } = await trx
+        .updateTable("weekly_claims")
+        .set({ sent_at: Date.parse(sentAt) })
+        .where("channel", "=", channel)
+        .where("week", "=", week)
+        .where("run_id", "=", runId)
+        .where("lease_until", ">", Date.parse(sentAt))
+        .executeTakeFirst();
+      return Number(numUpdatedRows) > 0;
+    });
   }
 
   week(channel: string, week: string): Promise<WeekView> {

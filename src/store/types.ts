@@ -88,7 +88,11 @@ export interface Store {
    * record per week: when one exists already, it stands and is returned.
    */
   recordPost(post: PostRecord, runId: string): Promise<PostRecord>;
-  /** Notes on `runId`'s claim that its post is about to be sent (`sentAt`, ISO 8601); false when the run holds no claim. */
+  /**
+   * Notes on `runId`'s claim that its post is about to be sent (`sentAt`, ISO
+   * 8601), under the channel's lock; false when the run no longer holds a
+   * claim whose lease runs past `sentAt` (then it must not send).
+   */
   markSent(channel: string, week: string, runId: string, sentAt: string): Promise<boolean>;
   /** Removes `runId`'s claim on the week, so a later run can post it. */
   releaseClaim(channel: string, week: string, runId: string): Promise<void>;

@@ -37,9 +37,17 @@ function processIsRunning(pid: number): boolean {
   }
 }
 
+/**
+ * No run takes a lease this long (they take two minutes): a claim whose lease
+ * ends further ahead was written by a host whose clock was wrong, and must
+ * not hold the week for as long as that clock is ahead.
+ */
+const MAX_LEASE_MS = 10 * 60_000;
+
 /** Whether a claim belongs to a run that may still post (alive and within its lease). */
 export function claimIsLive(claim: ClaimOwner, now: Date = new Date()): boolean {
-  if (now.getTime() >= Date.parse(claim.leaseUntil)) return false;
+  const leaseLeft = Date.parse(claim.leaseUntil) - now.getTime();
+  if (!(leaseLeft > 0 && leaseLeft <= MAX_LEASE_MS)) return false;
   if (claim.host !== os.hostname()) return true;
   if (claim.pid === process.pid) return activeRuns.has(claim.runId);
   return processIsRunning(claim.pid);

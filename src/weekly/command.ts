@@ -215,7 +215,9 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promi
   });
   const outcome = await publisher.publish(week);
   if (outcome.status === "in-progress") return waitForOtherRun(() => store.week(settings.channel!, week), week, io.sleep, out, err);
-  return outcome.status === "failed" || outcome.status === "unknown" ? 1 : 0;
+  // Exit 1 too for a post the store could not record: a retry of the job records it (the channel check finds it).
+  if (outcome.status === "failed" || outcome.status === "unknown" || ("recorded" in outcome && outcome.recorded === false)) return 1;
+  return 0;
   }
 }
 

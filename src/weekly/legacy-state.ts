@@ -68,7 +68,16 @@ export async function importLegacyState(path: string, store: Store, logger: Week
     return 0;
   }
   const added = await store.importPosts(read.posts);
-  await fs.rename(path, `${path}.imported`);
+  try {
+    await fs.rename(path, `${path}.imported`);
+  } catch (error) {
+    // Harmless: importing again adds nothing (weeks already recorded are skipped).
+    logger.error(
+      `Direction of the week: imported the old state file DIRECTIONS_STATE=${path} but could not rename it (${(error as Error).message}); ` +
+        "it will be read again at each start until it can be renamed or is removed.",
+    );
+    return added;
+  }
   logger.info(
     `Direction of the week: imported ${added} of the ${read.posts.length} posts of the old state file into the ${store.engine === "sqlite" ? "SQLite" : "PostgreSQL"} store; ` +
       `renamed it ${path}.imported.`,

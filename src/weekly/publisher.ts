@@ -72,11 +72,12 @@ export function createWeeklyClient(
 
 export type PublishOutcome =
   /** We posted it now. */
-  | { status: "posted"; week: string; direction: string; ts: string }
+  /** We posted it now (`recorded: false`: the store could not record it; a later run of the week finds it in the channel and records it). */
+  | { status: "posted"; week: string; direction: string; ts: string; recorded?: false }
   /** The store already records this week's post: nothing was done. */
   | { status: "already-posted"; week: string; direction: string; ts: string }
   /** Our post for this week was found in the channel (an earlier run's answer was lost): recorded, not reposted. */
-  | { status: "found-in-channel"; week: string; direction: string; ts: string }
+  | { status: "found-in-channel"; week: string; direction: string; ts: string; recorded?: false }
   /** Another live run holds this week's claim and is posting it. */
   | { status: "in-progress"; week: string; direction: string; owner: string }
   /** A post was sent but its outcome is unknown: no run posts the week before checking the channel at `checkAfter` (ISO 8601). */
@@ -306,11 +307,11 @@ export class WeeklyPublisher {
         unknownSince = undefined; // a check made after the settling wait is to be trusted
         if (found) {
           const direction = found.direction;
-          await this.record(week, { direction, cycle: choice.cycle }, found.ts, runId, true);
+          const recorded = await this.record(week, { direction, cycle: choice.cycle }, found.ts, runId, true);
           this.logger.info(
             `Direction of the week ${week}: found our post in channel ${this.channel} (ts ${found.ts}); recorded it instead of posting again.`,
           );
-          return { status: "found-in-channel", week, direction, ts: found.ts };
+          return { status: "found-in-channel", week, direction, ts: found.ts, ...(recorded ? {} : { recorded }) };
         }
         // 2. Post it, having noted first that a post is in flight (a run that takes over after a crash must wait for it).
         try {
@@ -318,6 +319,10 @@ export class WeeklyPublisher {
         } catch (error) {
           await this.release(week, runId).catch(() => undefined);
           return this.fail(week, choice.direction, false, `cannot reach the store to note the post before sending it (${storeProblem(error)})`);
+        }
+        if (sentAt === undefined) {
+          if (unknownSince !== undefined) return this.unknown(week, choice.direction, unknownSince + this.policy.settleMs, "this run's claim ran out and another run holds the week");
+          return this.fail(week, choice.direction, false, "this run's claim ran out (it took longer than its lease) and the week is another run's now; nothing was sent");
         }
         const answer = await this.client.chat.postMessage({
           channel: this.channel,
@@ -328,9 +333,9 @@ export class WeeklyPublisher {
           unfurl_media: false,
         });
         const ts = answer.ts ?? "";
-        await this.record(week, choice, ts, runId, false);
+        const recorded = await this.record(week, choice, ts, runId, false);
         this.logger.info(`Direction of the week ${week}: posted ${choice.direction} to channel ${this.channel} (ts ${ts}).`);
-        return { status: "posted", week, direction: choice.direction, ts };
+        return { status: "posted", week, direction: choice.direction, ts, ...(recorded ? {} : { recorded }) };
       } catch (error) {
         last = classifySlackError(error, this.channel);
         if (sentAt !== undefined && last.kind === "retryable" && last.unknownOutcome) unknownSince = sentAt;
@@ -474,7 +479,8 @@ export class WeeklyPublisher {
     return this.identity;
   }
 
-  private async record(week: string, choice: Choice, ts: string, runId: string, foundInHistory: boolean): Promise<void> {
+  /** Records the week's post; false (logged) when the store cannot. */
+  private async record(week: string, choice: Choice, ts: string, runId: string, foundInHistory: boolean): Promise<boolean> {
     const post: PostRecord = {
       channel: this.channel,
       week,
@@ -486,20 +492,21 @@ export class WeeklyPublisher {
     };
     try {
       await this.store.recordPost(post, runId);
+      return true;
     } catch (error) {
       // The post is in the channel; the next run's history check will find and record it.
       this.logger.error(
         `Direction of the week ${week}: posted (ts ${ts}) but could not record it in the store (${storeProblem(error)}). ` +
           "The next run will find the post in the channel and record it.",
       );
+      return false;
     }
   }
 
-  /** Notes on our claim that a post is about to be sent; returns that instant (ms since epoch). */
-  private async markSent(week: string, runId: string): Promise<number> {
+  /** Notes on our claim that a post is about to be sent; returns that instant (ms since epoch), or undefined when the claim is no longer ours. */
+  private async markSent(week: string, runId: string): Promise<number | undefined> {
     const now = Date.now();
-    await this.store.markSent(this.channel, week, runId, new Date(now).toISOString());
-    return now;
+    return (await this.store.markSent(this.channel, week, runId, new Date(now).toISOString())) ? now : undefined;
   }
 
   /** Gives up our claim so that a later run can post the week. */

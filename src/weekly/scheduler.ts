@@ -96,6 +96,8 @@ export function startWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
     const week = isoWeekOf(at, config.timeZone);
     const outcome = publisher.publish(week).then((result) => {
       if (result.status === "failed") scheduleRetry(week, result.permanent ? RETRY_AFTER_PERMANENT_MS : RETRY_AFTER_TRANSIENT_MS);
+      // Posted but not recorded: the next run of the week finds it in the channel and records it (else next week repeats it).
+      if ((result.status === "posted" || result.status === "found-in-channel") && result.recorded === false) scheduleRetry(week, RETRY_AFTER_TRANSIENT_MS);
       // Another run is posting: check back later in case it dies without finishing.
       if (result.status === "in-progress") scheduleRetry(week, RETRY_AFTER_TRANSIENT_MS);
       // A post may have landed: check the channel as soon as that check can be trusted.

@@ -27,7 +27,9 @@ export type SlackFailure =
 /** Network errors raised before a request could reach Slack: nothing was sent. */
 const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
 /** Answers of a proxy in front of Slack that gave up waiting: Slack may still be handling the call. */
-const GATEWAY_GAVE_UP = new Set([408, 502, 504]);
+const GATEWAY_GAVE_UP = new Set([408, 500, 502, 504]);
+/** `ok:false` answers after which the post may still have been made, in part or later: Slack documents `fatal_error` as possibly partly done. */
+const MAY_HAVE_POSTED = new Set(["internal_error", "fatal_error", "request_timeout"]);
 
 /** `ok:false` answers that do not mean the call failed for good (and may hide a post that landed). */
 const RETRYABLE_PLATFORM = new Set([
@@ -45,7 +47,7 @@ export function classifySlackError(error: unknown, channel: string): SlackFailur
     case webApi.ErrorCode.PlatformError: {
       const data = (error as webApi.WebAPIPlatformError).data as { error: string; needed?: string };
       const code = data.error;
-      if (RETRYABLE_PLATFORM.has(code)) return { kind: "retryable", code };
+      if (RETRYABLE_PLATFORM.has(code)) return { kind: "retryable", code, unknownOutcome: MAY_HAVE_POSTED.has(code) };
       const fix = adminFix(code, `DIRECTIONS_CHANNEL=${channel}`, data.needed) ?? `Slack refused the call (${code}); see https://api.slack.com/methods for what it means`;
       return { kind: "permanent", code, fix };
     }

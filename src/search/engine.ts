@@ -1,10 +1,10 @@
 import MiniSearch, { type SearchOptions as MiniSearchOptions, type SearchResult } from "minisearch";
 import type { Corpus, Direction, Passage } from "../corpus/types.js";
-import { Analyzer, conceptOf, directionOfTerm, stemOf, type QueryTerm, type TermKind } from "./analyze.js";
+import { Analyzer, conceptOf, directionOfTerm, type QueryTerm, type TermKind } from "./analyze.js";
 import { makeExcerpt } from "./excerpt.js";
+import { TextMatchesCache } from "./matches.js";
 import { Glossary } from "../text/glossary.js";
 import { analyzeInWorker, analyzePassages, CHAMPIONS_PER_KEY, indexKey, KeyCounter, termOfKey, type AnalyzedBatch, type KeyStatistics } from "./indexing.js";
-import { isWordChar, normalizeWithOffsets, type NormalizedText } from "../text/normalize.js";
 import type { Hit, SearchOptions, Span } from "./types.js";
 
 interface IndexedPassage {
@@ -54,6 +54,8 @@ export class DirectionsSearch {
   private documentFrequency = new Map<string, number>();
   /** The champion passages (positions) of every key too common to score in full (see CHAMPIONS_PER_KEY in indexing.ts). */
   private readonly champions = new Map<string, Set<number>>();
+  /** Where the glossary's groups and the English stems are in the texts shown, worked out once per text. */
+  private readonly matches: TextMatchesCache;
 
   /**
    * Analyses and indexes a corpus. A large corpus is analysed in a worker
@@ -74,6 +76,7 @@ export class DirectionsSearch {
   private constructor(readonly corpus: Corpus) {
     this.glossary = new Glossary(corpus.directions);
     this.analyzer = new Analyzer(this.glossary);
+    this.matches = new TextMatchesCache(this.glossary);
     // Documents arrive already analysed (keys joined by spaces), so MiniSearch only splits them.
     this.index = new MiniSearch<IndexedPassage>({
       fields: ["concepts", "terms", "directions"],
@@ -205,14 +208,14 @@ export class DirectionsSearch {
     if (!direction) return [];
     const groups = new Set(direction.synonyms.map((group) => group.id));
     const scored = (this.passagesByDirection.get(directionId) ?? [])
-      .map((passage) => ({ passage, spans: this.conceptSpans(normalizeWithOffsets(passage.text), groups) }))
+      .map((passage) => ({ passage, spans: this.matches.get(passage.text).conceptSpans(groups) }))
       .sort((a, b) => b.spans.length - a.spans.length);
     const authors = new Set<string>();
     const hits: Hit[] = [];
     for (const { passage, spans } of scored) {
       if (hits.length >= limit || authors.has(passage.author)) continue;
       authors.add(passage.author);
-      hits.push(this.toHit(passage, spans.length, (text) => (text === passage.text ? spans : this.conceptSpans(normalizeWithOffsets(text), groups))));
+      hits.push(this.toHit(passage, spans.length, (text) => this.matches.get(text).conceptSpans(groups)));
     }
     return hits;
   }
@@ -240,8 +243,8 @@ export class DirectionsSearch {
     }
     const words = matchedTerms.filter((term) => !conceptOf(term) && !directionOfTerm(term));
     return this.toHit(passage, result.score, (text) => {
-      const normalized = normalizeWithOffsets(text);
-      return [...this.conceptSpans(normalized, groups), ...wordSpans(normalized, words)];
+      const matches = this.matches.get(text);
+      return [...matches.conceptSpans(groups), ...matches.wordSpans(words)];
     });
   }
 
@@ -262,15 +265,6 @@ export class DirectionsSearch {
       score: Math.round(score * 1000) / 1000,
     };
   }
-
-  /** Where the synonyms of the given groups occur in a passage, in its original text. */
-  private conceptSpans(normalized: NormalizedText, groups: ReadonlySet<string>): Span[] {
-    if (groups.size === 0) return [];
-    return this.glossary
-      .find(normalized.text)
-      .filter((match) => groups.has(match.groupId))
-      .map((match) => ({ start: normalized.originalIndex(match.start), end: normalized.originalIndex(match.end) }));
-  }
 }
 
 /**
@@ -290,27 +284,6 @@ function coverage(terms: readonly QueryTerm[], matched: ReadonlySet<string>): nu
   }
   return total === 0 ? 0 : covered / total;
 }
-
-/** Occurrences of matched index terms in a text: Chinese terms where they occur, English stems as the whole words that have them. */
-function wordSpans(normalized: NormalizedText, terms: readonly string[]): Span[] {
-  const spans: Span[] = [];
-  const stems = new Set<string>();
-  const span = (start: number, end: number) => spans.push({ start: normalized.originalIndex(start), end: normalized.originalIndex(end) });
-  for (const term of terms) {
-    if (isWordChar(term)) {
-      stems.add(term);
-      continue;
-    }
-    for (let i = normalized.text.indexOf(term); i >= 0; i = normalized.text.indexOf(term, i + term.length)) span(i, i + term.length);
-  }
-  if (stems.size > 0) {
-    for (const word of normalized.text.matchAll(LATIN_WORD)) if (stems.has(stemOf(word[0]))) span(word.index, word.index + word[0].length);
-  }
-  return spans;
-}
-
-/** A run of the characters English index terms are made of (see isWordChar). */
-const LATIN_WORD = /[a-z0-9]+/g;
 
 /** Sorted, overlapping or touching spans joined: highlights never nest. */
 function mergeSpans(spans: Span[]): Span[] {

@@ -102,10 +102,26 @@ export class DirectionsSearch {
   /**
    * The passages that answer a keyword or a question, in English or Chinese,
    * best first, the best passage of every answer before a second one of the
-   * same answer. Nothing relevant → [].
+   * same answer. Then, when those are fewer than asked for, the passages that
+   * name another concept of a direction the query names (tier 1): they are
+   * looked for only then, so a query with enough exact answers does not pay
+   * for a direction's long posting list. Nothing relevant → [].
    */
   search(query: string, { limit = DEFAULT_LIMIT, offset = 0 }: SearchOptions = {}): Hit[] {
     const queryTerms = this.withoutCommonTerms(this.analyzer.query(query));
+    const wanted = offset + limit;
+    const exact = this.rank(queryTerms.filter((term) => term.kind !== "direction"), wanted, new Set());
+    const directionTerms = queryTerms.filter((term) => term.kind === "direction");
+    const found = exact.length < wanted && directionTerms.length > 0 ? [...exact, ...this.rank(directionTerms, wanted - exact.length, new Set(exact.map(({ passage }) => passage.id)))] : exact;
+    return found.slice(offset, offset + limit).map(({ result, passage }) => this.hit(passage, result));
+  }
+
+  /**
+   * The relevant passages for `queryTerms` but those in `excluded`, best first,
+   * the best passage of every answer before a second one of the same answer,
+   * at least the first `wanted` of them (more may come).
+   */
+  private rank(queryTerms: QueryTerm[], wanted: number, excluded: ReadonlySet<string>): Array<{ result: SearchResult; passage: Passage }> {
     if (queryTerms.length === 0) return [];
     const byKey = new Map(queryTerms.map((term) => [indexKey(term.term), term]));
     const isLatin = (key: string) => byKey.get(key)?.latin === true;
@@ -129,27 +145,22 @@ export class DirectionsSearch {
       }
       return relevant;
     };
-    // Results come best first. Passages found only through their direction come after all the others (tier 1);
-    // within a tier, bucket them by how many better passages of the same answer came before.
-    const onlyDirection = (keys: string[]) => keys.every((key) => byKey.get(key)!.kind === "direction");
+    // Results come best first; bucket them by how many better passages of the same answer came before.
     let bestScore: number | undefined;
-    const answerRanks = [new Map<string, number>(), new Map<string, number>()];
-    const tiers: Array<Array<Array<{ result: SearchResult; passage: Passage }>>> = [[[]], [[]]];
+    const answerRanks = new Map<string, number>();
+    const rounds: Array<Array<{ result: SearchResult; passage: Passage }>> = [[]];
     for (const result of results) {
       if (!isRelevant(result.queryTerms)) continue;
-      const tier = onlyDirection(result.queryTerms) ? 1 : 0;
-      bestScore ??= result.score;
-      if (tier === 0 && result.score < MIN_SHARE_OF_BEST_SCORE * bestScore) continue;
       const passage = this.corpus.passages[result.id]!;
-      const rank = answerRanks[tier]!.get(passage.answerId) ?? 0;
-      answerRanks[tier]!.set(passage.answerId, rank + 1);
-      (tiers[tier]![rank] ??= []).push({ result, passage });
-      if (tiers[0]![0]!.length >= offset + limit) break; // nothing later can come before these
+      if (excluded.has(passage.id)) continue;
+      bestScore ??= result.score;
+      if (result.score < MIN_SHARE_OF_BEST_SCORE * bestScore) break;
+      const rank = answerRanks.get(passage.answerId) ?? 0;
+      answerRanks.set(passage.answerId, rank + 1);
+      (rounds[rank] ??= []).push({ result, passage });
+      if (rounds[0]!.length >= wanted) break; // nothing later can come before these
     }
-    return tiers
-      .flatMap((rounds) => rounds.flat())
-      .slice(offset, offset + limit)
-      .map(({ result, passage }) => this.hit(passage, result));
+    return rounds.flat();
   }
 
   /**

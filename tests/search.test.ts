@@ -205,4 +205,12 @@ describe("searching the translations too", () => {
     }
     expect(highlightedTranslation(first("蒸馏")!).join(" ")).toMatch(/distill/i);
   });
+
+  it("cuts a translation that matched nothing where the original's matches are", () => {
+    // 撤稿 is at the end of 夕小瑶's paragraph; the English says "retracted the paper" there, not at the start.
+    const retracted = first("撤稿")!;
+    expect(retracted.translation!.excerpt).toContain("retracted the paper");
+    expect(retracted.translation!.highlights).toEqual([]);
+    expect(first("部署")!.translation!.excerpt).toContain("deployment");
+  });
 });

@@ -1,7 +1,7 @@
 import MiniSearch, { type SearchOptions as MiniSearchOptions, type SearchResult } from "minisearch";
 import type { Corpus, Direction, Passage } from "../corpus/types.js";
 import { Analyzer, conceptOf, directionOfTerm, type QueryTerm, type TermKind } from "./analyze.js";
-import { makeExcerpt } from "./excerpt.js";
+import { correspondingPlace, makeExcerpt, type Excerpt } from "./excerpt.js";
 import { TextMatchesCache } from "./matches.js";
 import { Glossary } from "../text/glossary.js";
 import { analyzeInWorker, analyzePassages, CHAMPIONS_PER_KEY, indexKey, KeyCounter, termOfKey, type AnalyzedBatch, type KeyStatistics } from "./indexing.js";
@@ -261,9 +261,18 @@ export class DirectionsSearch {
 
   /** A hit on a passage; `spansIn` gives the matches in a text (the passage's, or its translation's). */
   private toHit(passage: Passage, score: number, spansIn: (text: string) => Span[]): Hit {
-    const excerpt = makeExcerpt(passage.text, mergeSpans(spansIn(passage.text)));
     const { translation } = passage;
-    const translated = translation && makeExcerpt(translation.text, mergeSpans(spansIn(translation.text)));
+    const spans = mergeSpans(spansIn(passage.text));
+    const excerpt = makeExcerpt(passage.text, spans);
+    let translated: Excerpt | undefined;
+    if (translation) {
+      const translatedSpans = mergeSpans(spansIn(translation.text));
+      // Nothing matched in the translation: cut it where the original's matches are, in proportion, and bold nothing.
+      translated =
+        translatedSpans.length > 0
+          ? makeExcerpt(translation.text, translatedSpans)
+          : { ...makeExcerpt(translation.text, correspondingPlace(spans, passage.text.length, translation.text.length)), highlights: [] };
+    }
     return {
       passageId: passage.id,
       answerId: passage.answerId,

@@ -52,6 +52,20 @@ function units(text: string, max: number, clauses: boolean): Span[] {
 }
 
 /**
+ * A one-character span where, in a text of `length`, the middle of `spans`
+ * (matches in a text of `fromLength`) would be in proportion: where to cut a
+ * translation whose own text matched nothing (遥感 matched the Chinese, the
+ * English says "remote sensing"). Empty when there are no spans.
+ */
+export function correspondingPlace(spans: readonly Span[], fromLength: number, length: number): Span[] {
+  const first = spans[0];
+  const last = spans[spans.length - 1];
+  if (!first || !last || fromLength === 0 || length === 0) return [];
+  const at = Math.min(length - 1, Math.floor((((first.start + last.end) / 2) * length) / fromLength));
+  return [{ start: at, end: at + 1 }];
+}
+
+/**
  * The best window of a passage around its matches: whole sentences (or
  * clauses of a very long one), at most `max` characters including the "…"
  * that marks a cut, holding as many highlighted spans as fit, earliest first.

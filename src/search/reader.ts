@@ -10,7 +10,7 @@
  * // main: the English excerpt; beneath: { original: true, text: "…医疗和遥感。…" }
  * ```
  */
-import { makeExcerpt } from "./excerpt.js";
+import { correspondingPlace, makeExcerpt } from "./excerpt.js";
 import type { Hit, Span } from "./types.js";
 
 /** The language a reader gets first: Chinese for a query with Chinese characters, English otherwise. */
@@ -50,16 +50,7 @@ export function arrangeHit(hit: Hit, language: ReaderLanguage): ArrangedHit {
   if (!hit.translation) return { main: original };
   const translated = { text: hit.translation.excerpt, highlights: hit.translation.highlights };
   const [main, other] = language === "zh" ? [original, translated] : [translated, original];
-  const around = other.highlights.length > 0 ? other.highlights : correspondingPlace(main, other.text.length);
+  const around = other.highlights.length > 0 ? other.highlights : correspondingPlace(main.highlights, main.text.length, other.text.length);
   const short = makeExcerpt(other.text, around, BENEATH_MAX_CHARS, { clauses: true });
   return { main, beneath: { text: short.text, highlights: other.highlights.length > 0 ? short.highlights : [], original: other === original } };
-}
-
-/** A one-character span where, in a text of `length`, the middle of `main`'s matches would be in proportion. */
-function correspondingPlace(main: ShownText, length: number): Span[] {
-  const first = main.highlights[0];
-  const last = main.highlights[main.highlights.length - 1];
-  if (!first || !last || main.text.length === 0 || length === 0) return [];
-  const at = Math.min(length - 1, Math.floor((((first.start + last.end) / 2) * length) / main.text.length));
-  return [{ start: at, end: at + 1 }];
 }

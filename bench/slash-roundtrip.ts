@@ -73,11 +73,11 @@ async function main(): Promise<void> {
     corpus: search.corpus,
     passageCount: (id) => search.passageCount(id),
     mostDiscussed: (count) => search.mostDiscussed(count),
-    search: (query, options) => {
+    page: (query, options) => {
       const t = performance.now();
-      const hits = search.search(query, options);
+      const page = search.page(query, options);
       inFlowSearchMs.push(performance.now() - t);
-      return hits;
+      return page;
     },
   };
   const ours = createSlackApp({

@@ -60,7 +60,7 @@ const broken: SearchLike = {
   corpus: realSearch.corpus,
   passageCount: (id) => realSearch.passageCount(id),
   mostDiscussed: (count) => realSearch.mostDiscussed(count),
-  search: () => {
+  page: () => {
     throw new Error(`index exploded (token ${BOT_TOKEN})`);
   },
 };

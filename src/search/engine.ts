@@ -107,13 +107,18 @@ export class DirectionsSearch {
    * looked for only then, so a query with enough exact answers does not pay
    * for a direction's long posting list. Nothing relevant → [].
    */
-  search(query: string, { limit = DEFAULT_LIMIT, offset = 0 }: SearchOptions = {}): Hit[] {
+  search(query: string, options: SearchOptions = {}): Hit[] {
+    return this.page(query, options).hits;
+  }
+
+  /** `search`, and whether more hits follow the page (for a "Show more" button), without the excerpts of the one that tells. */
+  page(query: string, { limit = DEFAULT_LIMIT, offset = 0 }: SearchOptions = {}): { hits: Hit[]; more: boolean } {
     const queryTerms = this.withoutCommonTerms(this.analyzer.query(query));
-    const wanted = offset + limit;
+    const wanted = offset + limit + 1;
     const exact = this.rank(queryTerms.filter((term) => term.kind !== "direction"), wanted, new Set());
     const directionTerms = queryTerms.filter((term) => term.kind === "direction");
     const found = exact.length < wanted && directionTerms.length > 0 ? [...exact, ...this.rank(directionTerms, wanted - exact.length, new Set(exact.map(({ passage }) => passage.id)))] : exact;
-    return found.slice(offset, offset + limit).map(({ result, passage }) => this.hit(passage, result));
+    return { hits: found.slice(offset, offset + limit).map(({ result, passage }) => this.hit(passage, result)), more: found.length > offset + limit };
   }
 
   /**

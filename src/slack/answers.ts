@@ -22,7 +22,7 @@ import { parseRequest } from "./requests.js";
 /** The part of `DirectionsSearch` the Slack app uses. */
 export interface SearchLike {
   readonly corpus: Corpus;
-  search(query: string, options?: SearchOptions): Hit[];
+  page(query: string, options?: SearchOptions): { hits: Hit[]; more: boolean };
   passageCount(directionId: string): number;
   mostDiscussed(count: number): Direction[];
 }
@@ -84,8 +84,7 @@ export class Answers {
   }
 
   private results(query: string, offset: number, options: PageOptions, truncatedTo?: number): SlackMessage {
-    const found = this.engine.search(query, { limit: this.pageSize + 1, offset });
-    const hits = found.slice(0, this.pageSize);
+    const { hits, more } = this.engine.page(query, { limit: this.pageSize, offset });
     if (hits.length === 0) {
       if (offset > 0) {
         const text = `That's all I have for ${quoteQuery(query)}.`;
@@ -98,7 +97,7 @@ export class Answers {
       query,
       hits,
       offset,
-      hasMore: found.length > this.pageSize,
+      hasMore: more,
       buttons: options.buttons,
       sharedBy: options.sharedBy,
       truncatedTo,

@@ -9,10 +9,8 @@ import { describe, expect, it } from "vitest";
 import type { Store } from "../src/store/index.js";
 import { postWeeklyCommand } from "../src/weekly/command.js";
 import { importLegacyState } from "../src/weekly/legacy-state.js";
-import { DirectionOfTheWeek } from "../src/weekly/direction-post.js";
-import { createWeeklyClient, WeeklyPublisher } from "../src/weekly/publisher.js";
 import type { FakeSlack } from "./support/fake-slack.js";
-import { eachTestWithSlackAndState, fakeSearch, memoryLogger, noWait, smallCorpus, type TempDir } from "./support/weekly-fixtures.js";
+import { eachTestWithSlackAndState, fakeSearch, memoryLogger, noWait, smallCorpus, testPublisher, type TempDir } from "./support/weekly-fixtures.js";
 
 const CHANNEL = "C0WEEKLY1";
 
@@ -49,16 +47,7 @@ function writeOldState(content: string): void {
   writeFileSync(tmp.statePath, content);
 }
 
-const publisher = () =>
-  new WeeklyPublisher({
-    client: createWeeklyClient("xoxb-test", { apiUrl: slack.apiUrl, timeoutMs: 250 }),
-    channel: CHANNEL,
-    timeZone: "UTC",
-    store,
-    content: new DirectionOfTheWeek(fakeSearch(smallCorpus())),
-    logger: memoryLogger(),
-    sleep: noWait,
-  });
+const publisher = () => testPublisher(slack, store);
 
 describe("importing the old JSON state file", () => {
   it("carries the rotation and this week's record over, renames the file, and does it once", async () => {

@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { WeeklyConfig } from "../src/weekly/config.js";
-import { DirectionOfTheWeek } from "../src/weekly/direction-post.js";
-import { createWeeklyClient, WeeklyPublisher, type PublishOutcome } from "../src/weekly/publisher.js";
+import type { PublishOutcome } from "../src/weekly/publisher.js";
 import { startWeeklyJob, type WeeklyJob } from "../src/weekly/scheduler.js";
 import { startFakeSlack, type FakeSlack } from "./support/fake-slack.js";
 import type { Store } from "../src/store/index.js";
-import { fakeSearch, memoryLogger, noWait, openTempStore, smallCorpus, tempDir } from "./support/weekly-fixtures.js";
+import { fakeSearch, memoryLogger, openTempStore, smallCorpus, tempDir, testPublisher } from "./support/weekly-fixtures.js";
 
 const CHANNEL = "C0WEEKLY1";
 const DAY = 86_400_000;
@@ -135,15 +134,7 @@ describe("start-up catch-up (real publisher, fake Slack)", () => {
     startWeeklyJob({
       config: config({ cron }),
       search: fakeSearch(smallCorpus()),
-      publisher: new WeeklyPublisher({
-        client: createWeeklyClient("xoxb-test", { apiUrl: slack.apiUrl, timeoutMs: 500 }),
-        channel: CHANNEL,
-        timeZone: "UTC",
-        store,
-        content: new DirectionOfTheWeek(fakeSearch(smallCorpus())),
-        logger: memoryLogger(),
-        sleep: noWait,
-      }),
+      publisher: testPublisher(slack, store),
       now: () => new Date(now),
       logger: memoryLogger(),
     });

@@ -10,7 +10,8 @@ import type { Corpus, Direction, Passage } from "../../src/corpus/types.js";
 import type { Hit } from "../../src/search/types.js";
 import type { WeeklyLogger } from "../../src/weekly/logger.js";
 import { openStore, readStoreConfig, type Store } from "../../src/store/index.js";
-import type { WeeklySearch } from "../../src/weekly/direction-post.js";
+import { DirectionOfTheWeek, type WeeklySearch } from "../../src/weekly/direction-post.js";
+import { createWeeklyClient, WeeklyPublisher, type WeeklyPublisherOptions } from "../../src/weekly/publisher.js";
 import { startFakeSlack, type FakeSlack } from "./fake-slack.js";
 
 export function direction(id: string, extra: Partial<Direction> = {}): Direction {
@@ -137,6 +138,20 @@ export function eachTestWithSlackAndState(use: (slack: FakeSlack, tmp: TempDir, 
     await slack.close();
     await store.close();
     tmp.cleanup();
+  });
+}
+
+/** A publisher to channel C0WEEKLY1 on the fake Slack and `store`, with the small corpus, never waiting; `over` replaces any option. */
+export function testPublisher(slack: FakeSlack, store: Store, over: Partial<WeeklyPublisherOptions> = {}): WeeklyPublisher {
+  return new WeeklyPublisher({
+    client: createWeeklyClient("xoxb-test", { apiUrl: slack.apiUrl, timeoutMs: 500 }),
+    channel: "C0WEEKLY1",
+    timeZone: "UTC",
+    store,
+    content: new DirectionOfTheWeek(fakeSearch(smallCorpus())),
+    logger: memoryLogger(),
+    sleep: noWait,
+    ...over,
   });
 }
 

@@ -13,11 +13,32 @@ const sentenceSegmenter = new Intl.Segmenter("zh", { granularity: "sentence" });
 /** Where a clause ends inside a long sentence: after a comma, semicolon, colon or enumeration comma. */
 const CLAUSE_END = /[,，;；:：、]\s*/g;
 
+/** Sentences segmented already: the texts excerpted are the corpus's few (and their excerpts), and the segmenter is an excerpt's main cost. */
+const sentenceCache = new Map<string, Span[]>();
+const SENTENCES_CACHED = 2_000;
+
+/** The sentences of `text`, segmented piece by piece when it is long (see MAX_PIECE_CHARS); remembered for the most recent texts. */
+function sentencesOf(text: string): Span[] {
+  let sentences = sentenceCache.get(text);
+  if (sentences) {
+    sentenceCache.delete(text);
+  } else {
+    sentences = [];
+    for (const piece of cutIntoPieces(text, MAX_PIECE_CHARS)) {
+      for (const { index, segment } of sentenceSegmenter.segment(text.slice(piece.start, piece.end))) {
+        sentences.push({ start: piece.start + index, end: piece.start + index + segment.length });
+      }
+    }
+  }
+  sentenceCache.set(text, sentences);
+  if (sentenceCache.size > SENTENCES_CACHED) sentenceCache.delete(sentenceCache.keys().next().value!);
+  return sentences;
+}
+
 /**
  * Pieces of `text` no longer than `max`: sentences (or, with `clauses`, their
  * clauses), long sentences cut at clauses, a clause with no punctuation cut
- * between code points. A long text is given to the sentence segmenter in
- * pieces (see MAX_PIECE_CHARS).
+ * between code points.
  */
 function units(text: string, max: number, clauses: boolean): Span[] {
   const result: Span[] = [];
@@ -30,23 +51,18 @@ function units(text: string, max: number, clauses: boolean): Span[] {
     }
     if (end > start) result.push({ start, end });
   };
-  for (const piece of cutIntoPieces(text, MAX_PIECE_CHARS)) {
-    for (const sentence of sentenceSegmenter.segment(text.slice(piece.start, piece.end))) {
-      const index = piece.start + sentence.index;
-      const { segment } = sentence;
-      const end = index + segment.length;
-      if (segment.length <= max && !clauses) {
-        push(index, end);
-        continue;
-      }
-      let start = index;
-      for (const clause of segment.matchAll(CLAUSE_END)) {
-        const clauseEnd = index + clause.index + clause[0].length;
-        if (clauseEnd - start > 0) push(start, clauseEnd);
-        start = clauseEnd;
-      }
-      push(start, end);
+  for (const { start: index, end } of sentencesOf(text)) {
+    if (end - index <= max && !clauses) {
+      push(index, end);
+      continue;
     }
+    let start = index;
+    for (const clause of text.slice(index, end).matchAll(CLAUSE_END)) {
+      const clauseEnd = index + clause.index + clause[0].length;
+      if (clauseEnd - start > 0) push(start, clauseEnd);
+      start = clauseEnd;
+    }
+    push(start, end);
   }
   return result;
 }

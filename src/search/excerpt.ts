@@ -1,4 +1,5 @@
 import { cutIntoPieces, MAX_PIECE_CHARS } from "../text/pieces.js";
+import { RecentCache } from "../text/recent-cache.js";
 import type { Span } from "./types.js";
 
 export interface Excerpt {
@@ -13,26 +14,20 @@ const sentenceSegmenter = new Intl.Segmenter("zh", { granularity: "sentence" });
 /** Where a clause ends inside a long sentence: after a comma, semicolon, colon or enumeration comma. */
 const CLAUSE_END = /[,，;；:：、]\s*/g;
 
-/** Sentences segmented already: the texts excerpted are the corpus's few (and their excerpts), and the segmenter is an excerpt's main cost. */
-const sentenceCache = new Map<string, Span[]>();
-const SENTENCES_CACHED = 2_000;
+/** Sentences segmented already: the texts excerpted are the corpus's (and their excerpts), and the segmenter is an excerpt's main cost. */
+const sentenceCache = new RecentCache<string, Span[]>(2_000);
 
 /** The sentences of `text`, segmented piece by piece when it is long (see MAX_PIECE_CHARS); remembered for the most recent texts. */
 function sentencesOf(text: string): Span[] {
-  let sentences = sentenceCache.get(text);
-  if (sentences) {
-    sentenceCache.delete(text);
-  } else {
-    sentences = [];
+  return sentenceCache.get(text, () => {
+    const sentences: Span[] = [];
     for (const piece of cutIntoPieces(text, MAX_PIECE_CHARS)) {
       for (const { index, segment } of sentenceSegmenter.segment(text.slice(piece.start, piece.end))) {
         sentences.push({ start: piece.start + index, end: piece.start + index + segment.length });
       }
     }
-  }
-  sentenceCache.set(text, sentences);
-  if (sentenceCache.size > SENTENCES_CACHED) sentenceCache.delete(sentenceCache.keys().next().value!);
-  return sentences;
+    return sentences;
+  });
 }
 
 /**

@@ -13,6 +13,7 @@
  */
 import type { Glossary } from "../text/glossary.js";
 import { isWordChar, normalizeWithOffsets, type NormalizedText } from "../text/normalize.js";
+import { RecentCache } from "../text/recent-cache.js";
 import { stemOf } from "./analyze.js";
 import type { Span } from "./types.js";
 
@@ -64,19 +65,16 @@ export class TextMatches {
 
 /** `TextMatches` by text, the most recently used `capacity` of them. */
 export class TextMatchesCache {
-  private readonly entries = new Map<string, TextMatches>();
+  private readonly entries: RecentCache<string, TextMatches>;
 
   constructor(
     private readonly glossary: Glossary,
-    private readonly capacity = TEXT_MATCHES_CACHED,
-  ) {}
+    capacity = TEXT_MATCHES_CACHED,
+  ) {
+    this.entries = new RecentCache(capacity);
+  }
 
   get(text: string): TextMatches {
-    let matches = this.entries.get(text);
-    if (matches) this.entries.delete(text);
-    else matches = new TextMatches(text, this.glossary);
-    this.entries.set(text, matches);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
-    return matches;
+    return this.entries.get(text, () => new TextMatches(text, this.glossary));
   }
 }

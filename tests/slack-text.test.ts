@@ -178,3 +178,12 @@ describe("Block Kit rendering", () => {
     }
   });
 });
+
+describe("the line beneath an excerpt", () => {
+  it("keeps its bold on the matched words when the text has line breaks or double spaces", () => {
+    // 青春没有终点 wrote "Model Compression,  lightweight model." with two spaces: offsets after them must not shift.
+    const lines = visibleText(new Answers(realSearch).command("lightweight")).split("\n").filter((line) => line.startsWith("原文: "));
+    expect(lines.join("\n")).toContain(`${ZWSP}*lightweight model*${ZWSP}`);
+    for (const line of lines) expect(line).not.toMatch(/\n/);
+  });
+});

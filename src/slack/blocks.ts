@@ -7,7 +7,7 @@ import type { types } from "@slack/bolt";
 import type { Corpus, Direction } from "../corpus/types.js";
 import { arrangeHit, readerLanguage } from "../search/reader.js";
 import type { Hit } from "../search/types.js";
-import { cutAt, highlightMrkdwn, mrkdwnLink, mrkdwnLiteral, mrkdwnLiteralWithin, truncate, userMention } from "./text.js";
+import { cutAt, highlightMrkdwn, mrkdwnLink, mrkdwnLiteral, mrkdwnLiteralWithin, oneLine, truncate, userMention } from "./text.js";
 
 export type Block = types.SectionBlock | types.ContextBlock | types.ActionsBlock | types.DividerBlock;
 
@@ -111,7 +111,7 @@ export function quoteQuery(query: string, max = 200): string {
 
 /** Plain fallback text: escaped, short, no formatting characters that matter. */
 function fallback(text: string): string {
-  return mrkdwnLiteralWithin(text.replace(/\s+/g, " ").trim(), LIMITS.ourFallbackText);
+  return mrkdwnLiteralWithin(oneLine(text), LIMITS.ourFallbackText);
 }
 
 export interface ResultsOptions {
@@ -134,9 +134,6 @@ export interface ResultsOptions {
 export const TRANSLATION_NOTE = "English: the directions project's translation · 原文: the author's own words, in the original answer linked under each excerpt";
 /** Room for the smaller line beneath an excerpt, in the other language (about 200 characters, escaped and in bold where it matches). */
 const BENEATH_BUDGET = 400;
-
-/** Line breaks as spaces: the text beneath an excerpt is one small line. */
-const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
 
 /**
  * Top excerpts: direction name(s), the excerpt in the reader's language with
@@ -166,7 +163,8 @@ export function resultsMessage(options: ResultsOptions): SlackMessage {
     const body = highlightMrkdwn(main.text, main.highlights, perHit - title.length - 4 - BENEATH_BUDGET);
     blocks.push(divider());
     blocks.push(section(`${title}>${body.replace(/\n/g, "\n>")}`));
-    if (beneath) blocks.push(context(`${beneath.original ? "原文" : "English"}: ${highlightMrkdwn(oneLine(beneath.text), beneath.highlights, BENEATH_BUDGET)}`));
+    // One small line: each line break becomes a space, one for one, so that the highlights' offsets stay right.
+    if (beneath) blocks.push(context(`${beneath.original ? "原文" : "English"}: ${highlightMrkdwn(beneath.text.replace(/\s/g, " "), beneath.highlights, BENEATH_BUDGET)}`));
     const author = mrkdwnLiteralWithin(hit.author || "Anonymous", 100);
     blocks.push(context(`— ${author} · ${mrkdwnLink(hit.url, "Read the original answer")}`));
   });

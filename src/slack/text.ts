@@ -119,6 +119,11 @@ export function cutAt(text: string, max: number): string {
   return text.slice(0, end);
 }
 
+/** One line: line breaks and runs of spaces become one space, and the ends are trimmed. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
 /** Like `cutAt` but ends with `…` when it had to cut (the result is at most `max` long). */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;

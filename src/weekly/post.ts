@@ -12,7 +12,7 @@ import type { Direction } from "../corpus/types.js";
 import { arrangeHit } from "../search/reader.js";
 import type { Hit } from "../search/types.js";
 import { TRANSLATION_NOTE } from "../slack/blocks.js";
-import { decodeSlackEntities, escapeSlackText, truncate } from "../slack/text.js";
+import { decodeSlackEntities, escapeSlackText, oneLine, truncate } from "../slack/text.js";
 
 /** `metadata.event_type` of our posts; the history check looks for it. */
 export const WEEKLY_EVENT_TYPE = "direction_of_week";
@@ -82,11 +82,6 @@ const MIN_EXCERPTS = 2;
 /** Excerpts the post quotes at most; also how many the publisher asks the search for. */
 export const MAX_EXCERPTS = 3;
 const DEFAULT_QUESTION = "Which of these ideas could we try in our own work, and what would it take?";
-
-/** One line: collapses newlines and runs of spaces. */
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
-}
 
 /** `<url|label>` for an http(s) URL, with both parts escaped; just the label otherwise. */
 export function slackLink(url: string, label: string): string {

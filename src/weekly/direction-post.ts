@@ -17,7 +17,7 @@ import { buildWeeklyPost, hasFewExcerpts, MAX_EXCERPTS, WEEKLY_EVENT_TYPE, type 
 import { cyclesOf, nextDirection } from "./rotation.js";
 
 /** What the weekly job uses of the search engine. */
-export type WeeklySearch = Pick<DirectionsSearch, "directionExcerpts" | "corpus">;
+export type WeeklySearch = Pick<DirectionsSearch, "directionExcerpts" | "passageCount" | "corpus">;
 
 /** What a week posts: an item of the rotation (for the direction of the week, a direction id) and its round. */
 export interface Choice {
@@ -48,9 +48,9 @@ export class DirectionOfTheWeek implements ScheduledContent {
     private readonly command?: string,
   ) {}
 
-  /** The directions that can be posted: those with at least one excerpt (a post without any would say nothing). */
+  /** The directions that can be posted: those some passage discusses (a post without excerpts would say nothing). */
   postable(): Direction[] {
-    return this.search.corpus.directions.filter((direction) => this.search.directionExcerpts(direction.id, 1).length > 0);
+    return this.search.corpus.directions.filter((direction) => this.search.passageCount(direction.id) > 0);
   }
 
   choose(posts: readonly PostRecord[], earlier?: Claim): Choice | undefined {

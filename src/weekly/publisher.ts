@@ -38,11 +38,10 @@ import type { Claim, PostRecord, Store, WeekView } from "../store/index.js";
 import { beginRun, claimIsLive, delay, endRun } from "./claims.js";
 import { DAY_MS, weekStart } from "./week.js";
 
-/** A store failure in a log line: its message, which names the database but never its password. */
-function storeProblem(error: unknown): string {
+/** An error for a log line: its message (a store's names the database but never its password). */
+function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-
 
 /** Per-request timeout of the weekly client. */
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -71,7 +70,6 @@ export function createWeeklyClient(
 }
 
 export type PublishOutcome =
-  /** We posted it now. */
   /** We posted it now (`recorded: false`: the store could not record it; a later run of the week finds it in the channel and records it). */
   | { status: "posted"; week: string; direction: string; ts: string; recorded?: false }
   /** The store already records this week's post: nothing was done. */
@@ -213,7 +211,7 @@ export class WeeklyPublisher {
         }
         claimed = await this.claim(week, runId);
       } catch (error) {
-        return this.fail(week, undefined, false, `cannot reach the store, so no claim could be made (${storeProblem(error)})`);
+        return this.fail(week, undefined, false, `cannot reach the store, so no claim could be made (${messageOf(error)})`);
       }
       switch (claimed.kind) {
         case "done":
@@ -249,7 +247,7 @@ export class WeeklyPublisher {
     } catch (error) {
       // Bugs or I/O errors: the week stays open, and the process must not crash over it.
       await this.release(week, runId).catch(() => undefined);
-      return this.fail(week, undefined, false, `unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+      return this.fail(week, undefined, false, `unexpected error: ${messageOf(error)}`);
     } finally {
       endRun(runId);
     }
@@ -318,7 +316,7 @@ export class WeeklyPublisher {
           sentAt = await this.markSent(week, runId);
         } catch (error) {
           await this.release(week, runId).catch(() => undefined);
-          return this.fail(week, choice.direction, false, `cannot reach the store to note the post before sending it (${storeProblem(error)})`);
+          return this.fail(week, choice.direction, false, `cannot reach the store to note the post before sending it (${messageOf(error)})`);
         }
         if (sentAt === undefined) {
           if (unknownSince !== undefined) return this.unknown(week, choice.direction, unknownSince + this.policy.settleMs, "this run's claim ran out and another run holds the week");
@@ -496,7 +494,7 @@ export class WeeklyPublisher {
     } catch (error) {
       // The post is in the channel; the next run's history check will find and record it.
       this.logger.error(
-        `Direction of the week ${week}: posted (ts ${ts}) but could not record it in the store (${storeProblem(error)}). ` +
+        `Direction of the week ${week}: posted (ts ${ts}) but could not record it in the store (${messageOf(error)}). ` +
           "The next run will find the post in the channel and record it.",
       );
       return false;

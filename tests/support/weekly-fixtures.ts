@@ -54,6 +54,7 @@ export function smallCorpus(): Corpus {
 export function fakeSearch(corpus: Corpus): WeeklySearch {
   return {
     corpus,
+    passageCount: (directionId: string) => corpus.passages.filter((p) => p.directions.includes(directionId)).length,
     directionExcerpts(directionId: string, limit = 3): Hit[] {
       const seen = new Set<string>();
       const hits: Hit[] = [];

@@ -100,6 +100,7 @@ describe("/directions over HTTP: the reply rides on the ack", () => {
       const reply = await command(text);
       const shown = visibleText(reply);
       expect(shown).toContain("How to use /directions");
+      expect(shown).toContain("Ask in English and the excerpts come in our English translation, the author's original (原文) beneath");
       for (const direction of realSearch.corpus.directions) {
         expect(shown).toContain(direction.name.zh.replace(/&/g, "&amp;"));
         expect(shown).toContain(direction.name.en.replace(/&/g, "&amp;"));

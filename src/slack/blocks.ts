@@ -222,6 +222,7 @@ const USAGE = [
   "• `/directions &lt;question or keywords&gt;`: the best excerpts from expert answers, only you see them; then *Show more* or *Share in channel*. E.g. `/directions model compression` or `/directions 数据标注太贵怎么办`",
   "• `/directions list`: the research directions",
   "• Mention me with a question in a channel and I answer in its thread.",
+  "• Ask in English and the excerpts come in our English translation, the author's original (原文) beneath; ask in Chinese and the original comes first. 用中文提问,先显示原文。",
 ].join("\n");
 
 /** `/directions` alone or `help`: usage and the directions with both names. */

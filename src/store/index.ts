@@ -1,6 +1,7 @@
 /**
  * Everything the bot remembers, behind one interface (`Store`): answered
- * mentions, and the weekly post's claims and records per channel and week.
+ * mentions, the channels that receive the weekly post, and its claims and
+ * records per channel and week.
  *
  *   const store = await openStore(readStoreConfig(process.env), { logger });
  *   await store.claimDelivery([`event:${id}`], 60 * 60 * 1000);
@@ -12,4 +13,4 @@
  */
 export { readStoreConfig, DEFAULT_SQLITE_PATH, type StoreConfig } from "./config.js";
 export { openStore, describeStoreError, StoreError, DEFAULT_CONNECT_TIMEOUT_MS, type OpenStoreOptions, type StoreLogger } from "./open.js";
-export type { Claim, PostRecord, Store, StoreEngine, WeekPlan, WeekView } from "./types.js";
+export type { Claim, PostRecord, Store, StoreEngine, Subscription, WeekPlan, WeeklySchedule, WeekView } from "./types.js";

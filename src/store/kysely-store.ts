@@ -5,8 +5,8 @@
  */
 import { Migrator, sql, type Kysely, type Selectable, type Transaction } from "kysely";
 import { migrationProvider, type MigrationDialect } from "./migrations.js";
-import type { Schema, WeeklyClaimsTable, WeeklyPostsTable } from "./schema.js";
-import type { Claim, PostRecord, Store, StoreEngine, WeekPlan, WeekView } from "./types.js";
+import type { Schema, SubscriptionsTable, WeeklyClaimsTable, WeeklyPostsTable } from "./schema.js";
+import type { Claim, PostRecord, Store, StoreEngine, Subscription, WeekPlan, WeekView } from "./types.js";
 
 /** An open database, as the store uses it. */
 export interface Engine {
@@ -60,6 +60,45 @@ function postRow(post: PostRecord) {
     ts: post.ts,
     recorded_at: Date.parse(post.recordedAt),
     found_in_history: post.foundInHistory ? 1 : 0,
+  };
+}
+
+function toSubscription(row: Selectable<SubscriptionsTable>): Subscription {
+  return {
+    channel: row.channel,
+    schedule: row.cron !== null ? { cron: row.cron } : { day: row.day ?? 1, minute: row.minute ?? 0 },
+    timeZone: row.time_zone,
+    source: row.source === "deployment" ? "deployment" : "slack",
+    activeFrom: iso(row.active_from),
+    ...(row.paused ? { paused: row.paused_until !== null ? { until: row.paused_until } : {} } : {}),
+    ...(row.skip_week !== null ? { skipWeek: row.skip_week } : {}),
+    createdBy: row.created_by,
+    createdAt: iso(row.created_at),
+    updatedBy: row.updated_by,
+    updatedAt: iso(row.updated_at),
+    ...(row.broken_reason !== null ? { broken: { reason: row.broken_reason, since: iso(row.broken_at ?? 0) } } : {}),
+  };
+}
+
+function subscriptionRow(subscription: Subscription): SubscriptionsTable {
+  const { schedule } = subscription;
+  return {
+    channel: subscription.channel,
+    day: "day" in schedule ? schedule.day : null,
+    minute: "minute" in schedule ? schedule.minute : null,
+    cron: "cron" in schedule ? schedule.cron : null,
+    time_zone: subscription.timeZone,
+    source: subscription.source,
+    active_from: Date.parse(subscription.activeFrom),
+    paused: subscription.paused ? 1 : 0,
+    paused_until: subscription.paused?.until ?? null,
+    skip_week: subscription.skipWeek ?? null,
+    created_by: subscription.createdBy,
+    created_at: Date.parse(subscription.createdAt),
+    updated_by: subscription.updatedBy,
+    updated_at: Date.parse(subscription.updatedAt),
+    broken_reason: subscription.broken?.reason ?? null,
+    broken_at: subscription.broken ? Date.parse(subscription.broken.since) : null,
   };
 }
 
@@ -200,6 +239,39 @@ export class KyselyStore implements Store {
       });
     }
     return added;
+  }
+
+  async subscriptions(): Promise<Subscription[]> {
+    const rows = await this.db.selectFrom("subscriptions").selectAll().orderBy("channel").execute();
+    return rows.map(toSubscription);
+  }
+
+  async subscription(channel: string): Promise<Subscription | undefined> {
+    const row = await this.db.selectFrom("subscriptions").selectAll().where("channel", "=", channel).executeTakeFirst();
+    return row ? toSubscription(row) : undefined;
+  }
+
+  changeSubscription(
+    channel: string,
+    change: (current: Subscription | undefined) => Subscription | null | undefined,
+  ): Promise<Subscription | undefined> {
+    return this.withChannel(channel, async (trx) => {
+      const row = await trx.selectFrom("subscriptions").selectAll().where("channel", "=", channel).executeTakeFirst();
+      const current = row ? toSubscription(row) : undefined;
+      const next = change(current);
+      if (next === undefined) return current;
+      if (next === null) {
+        await trx.deleteFrom("subscriptions").where("channel", "=", channel).execute();
+        return undefined;
+      }
+      const values = subscriptionRow({ ...next, channel });
+      await trx
+        .insertInto("subscriptions")
+        .values(values)
+        .onConflict((conflict) => conflict.column("channel").doUpdateSet(values))
+        .execute();
+      return toSubscription(values as Selectable<SubscriptionsTable>);
+    });
   }
 
   async ping(): Promise<void> {

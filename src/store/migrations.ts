@@ -53,6 +53,29 @@ function migrations(dialect: MigrationDialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0002_subscriptions": {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable("subscriptions")
+          .addColumn("channel", "text", (col) => col.primaryKey())
+          .addColumn("day", "integer")
+          .addColumn("minute", "integer")
+          .addColumn("cron", "text")
+          .addColumn("time_zone", "text", (col) => col.notNull())
+          .addColumn("source", "text", (col) => col.notNull())
+          .addColumn("active_from", "bigint", (col) => col.notNull())
+          .addColumn("paused", "integer", (col) => col.notNull().defaultTo(0))
+          .addColumn("paused_until", "text")
+          .addColumn("skip_week", "text")
+          .addColumn("created_by", "text", (col) => col.notNull())
+          .addColumn("created_at", "bigint", (col) => col.notNull())
+          .addColumn("updated_by", "text", (col) => col.notNull())
+          .addColumn("updated_at", "bigint", (col) => col.notNull())
+          .addColumn("broken_reason", "text")
+          .addColumn("broken_at", "bigint")
+          .execute();
+      },
+    },
   };
 }
 

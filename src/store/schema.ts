@@ -36,8 +36,30 @@ export interface WeeklyClaimsTable {
   sent_at: number | null;
 }
 
+export interface SubscriptionsTable {
+  channel: string;
+  /** ISO weekday and minute of the day, or a cron expression (deployment only): one of the two is set. */
+  day: number | null;
+  minute: number | null;
+  cron: string | null;
+  time_zone: string;
+  /** `slack` or `deployment`. */
+  source: string;
+  active_from: number;
+  paused: number;
+  paused_until: string | null;
+  skip_week: string | null;
+  created_by: string;
+  created_at: number;
+  updated_by: string;
+  updated_at: number;
+  broken_reason: string | null;
+  broken_at: number | null;
+}
+
 export interface Schema {
   deliveries: DeliveriesTable;
   weekly_posts: WeeklyPostsTable;
   weekly_claims: WeeklyClaimsTable;
+  subscriptions: SubscriptionsTable;
 }

@@ -57,6 +57,36 @@ export interface WeekPlan<T> {
   result: T;
 }
 
+/** When a channel's weekly post is due: a weekday and wall-clock time, or (deployment only) a cron expression. */
+export type WeeklySchedule =
+  /** `day`: ISO weekday, 1 Monday … 7 Sunday; `minute`: minutes after local midnight (09:00 is 540). */
+  | { day: number; minute: number }
+  /** Five-field cron expression (`DIRECTIONS_CRON`): its first time in each week. */
+  | { cron: string };
+
+/** A channel that receives the direction of the week. */
+export interface Subscription {
+  channel: string;
+  schedule: WeeklySchedule;
+  /** IANA zone of the schedule and of the channel's weeks. */
+  timeZone: string;
+  /** `slack`: turned on with `/directions weekly here`; `deployment`: `DIRECTIONS_CHANNEL`, owned by the admin. */
+  source: "slack" | "deployment";
+  /** ISO 8601: a week's time before this instant is not due (set whenever the schedule is set), so turning the post on never posts at once for a time already past. */
+  activeFrom: string;
+  /** Paused: no post before the ISO week `until` (`undefined`: until resumed). */
+  paused?: { until?: string };
+  /** This ISO week's post is skipped. */
+  skipWeek?: string;
+  /** User id (or `deployment`) and ISO 8601 time of the set-up, and of the last change. */
+  createdBy: string;
+  createdAt: string;
+  updatedBy: string;
+  updatedAt: string;
+  /** The channel went away (bot removed, archived, deleted): nothing is posted until `weekly here` repairs it. */
+  broken?: { reason: string; since: string };
+}
+
 export type StoreEngine = "sqlite" | "postgres";
 
 export interface Store {
@@ -107,6 +137,21 @@ export interface Store {
    * how many were added.
    */
   importPosts(posts: readonly PostRecord[], options?: { onlyIntoEmptyChannels?: boolean }): Promise<number>;
+
+  // ── Channels that receive the weekly post ──────────────────────────────────
+  /** Every subscription, by channel id. */
+  subscriptions(): Promise<Subscription[]>;
+  subscription(channel: string): Promise<Subscription | undefined>;
+  /**
+   * Reads the channel's subscription and writes what `change` returns, under
+   * the channel's lock (one change at a time, on any process): a subscription
+   * to store, `null` to remove it, or `undefined` to leave it as it is.
+   * Returns the subscription as it stands afterwards.
+   */
+  changeSubscription(
+    channel: string,
+    change: (current: Subscription | undefined) => Subscription | null | undefined,
+  ): Promise<Subscription | undefined>;
 
   // ── Health ─────────────────────────────────────────────────────────────────
   /** Resolves when the database answers a trivial query; rejects when it cannot be reached. */

@@ -103,6 +103,12 @@ export class FakeSlack {
   private readonly expiredResponseUrls = new Set<string>();
   private readonly redirectedResponseUrls = new Map<string, { location: string; status: number }>();
   private readonly builtIns: Record<string, BuiltIn>;
+  /** Users' time zones for users.info (others answer with `UTC`). */
+  private readonly userZones = new Map<string, string>();
+  /** Channels the bot is not a member of, archived, or gone (every other channel: the bot is a member). */
+  private readonly channelStates = new Map<string, "not-member" | "archived" | "deleted">();
+  /** The Home tab view last published per user. */
+  readonly homeViews = new Map<string, Record<string, unknown>>();
   private readonly teamId: string;
   private readonly botUserId: string;
   private readonly botId: string;
@@ -124,6 +130,9 @@ export class FakeSlack {
       "conversations.history": (args) => this.conversationsHistory(args),
       "conversations.replies": (args) => this.conversationsReplies(args),
       "apps.connections.open": () => this.connectionsOpen(),
+      "users.info": (args) => this.usersInfo(args),
+      "conversations.info": (args) => this.conversationsInfo(args),
+      "views.publish": (args) => this.viewsPublish(args),
     };
   }
 
@@ -156,6 +165,21 @@ export class FakeSlack {
   /** Answers a method the fake does not model (or replaces a built-in one) for this test. */
   handle(method: string, handler: MethodHandler): void {
     this.handlers.set(method, handler);
+  }
+
+  /** users.info answers with this time zone for the user. */
+  setUserTimeZone(user: string, timeZone: string): void {
+    this.userZones.set(user, timeZone);
+  }
+
+  /**
+   * What the bot finds in a channel from now on: a member (the default),
+   * not a member (`not_in_channel`), archived (`is_archived`) or deleted
+   * (`channel_not_found`); chat.postMessage and conversations.* answer so.
+   */
+  setChannelState(channel: string, state: "member" | "not-member" | "archived" | "deleted"): void {
+    if (state === "member") this.channelStates.delete(channel);
+    else this.channelStates.set(channel, state);
   }
 
   /** Lets apps.connections.open hand out the given Socket Mode server's URLs. */
@@ -309,6 +333,8 @@ export class FakeSlack {
   private postMessage(args: SlackArgs): Answer {
     const channel = stringArg(args.channel);
     if (!channel) return { ok: false, error: "channel_not_found" };
+    const refused = this.channelError(channel);
+    if (refused) return { ok: false, error: refused };
     const text = stringArg(args.text);
     if (text === undefined && args.blocks === undefined && args.attachments === undefined) {
       return { ok: false, error: "no_text" };
@@ -351,6 +377,8 @@ export class FakeSlack {
   private conversationsHistory(args: SlackArgs): Answer {
     const channel = stringArg(args.channel);
     if (!channel) return { ok: false, error: "channel_not_found" };
+    const state = this.channelStates.get(channel);
+    if (state === "deleted" || state === "not-member") return { ok: false, error: state === "deleted" ? "channel_not_found" : "not_in_channel" };
     const inclusive = isTrue(args.inclusive);
     const oldest = parseTs(stringArg(args.oldest) ?? "0");
     if (oldest === undefined) return { ok: false, error: "invalid_ts_oldest" };
@@ -389,6 +417,42 @@ export class FakeSlack {
     if (!ts || !messages.some((m) => m.ts === ts)) return { ok: false, error: "thread_not_found" };
     const thread = messages.filter((m) => m.ts === ts || m.thread_ts === ts);
     return { ok: true, messages: thread.map((m) => this.present(m, args)), has_more: false };
+  }
+
+  /** Why the bot cannot post in the channel, as Slack says it, if it cannot. */
+  private channelError(channel: string): string | undefined {
+    const state = this.channelStates.get(channel);
+    if (state === "not-member") return "not_in_channel";
+    if (state === "archived") return "is_archived";
+    if (state === "deleted") return "channel_not_found";
+    return undefined;
+  }
+
+  private usersInfo(args: SlackArgs): Answer {
+    const user = stringArg(args.user);
+    if (!user || !/^[UW][A-Z0-9]+$/.test(user)) return { ok: false, error: "user_not_found" };
+    const tz = this.userZones.get(user) ?? "UTC";
+    return { ok: true, user: { id: user, team_id: this.teamId, name: user.toLowerCase(), tz, is_bot: false } };
+  }
+
+  private conversationsInfo(args: SlackArgs): Answer {
+    const channel = stringArg(args.channel);
+    const state = channel ? this.channelStates.get(channel) : "deleted";
+    if (!channel || state === "deleted") return { ok: false, error: "channel_not_found" };
+    return {
+      ok: true,
+      channel: { id: channel, name: channel.toLowerCase(), is_channel: channel.startsWith("C"), is_private: channel.startsWith("G"), is_archived: state === "archived", is_member: state === undefined },
+    };
+  }
+
+  private viewsPublish(args: SlackArgs): Answer {
+    const user = stringArg(args.user_id);
+    const view = args.view as Record<string, unknown> | undefined;
+    if (!user) return { ok: false, error: "user_not_found" };
+    if (!view || view.type !== "home" || !Array.isArray(view.blocks)) return { ok: false, error: "invalid_arguments" };
+    if (view.blocks.length > 100) return { ok: false, error: "invalid_arguments", response_metadata: { messages: ["[ERROR] must provide no more than 100 items [json-pointer:/view/blocks]"] } };
+    this.homeViews.set(user, view);
+    return { ok: true, view: { id: `V${this.homeViews.size}`, ...view } };
   }
 
   private connectionsOpen(): Answer {

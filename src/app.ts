@@ -14,7 +14,7 @@ import {
   type Logger,
 } from "@slack/bolt";
 import { ConfigError, type HttpConfig, type SocketConfig } from "./config.js";
-import { registerListeners } from "./listeners/index.js";
+import { registerListeners, type WeeklyDeps } from "./listeners/index.js";
 import { createHttpReceiver, guardSocketMode } from "./receivers.js";
 import { Answers, type SearchLike } from "./slack/answers.js";
 import { adminFix } from "./slack/fixes.js";
@@ -42,6 +42,8 @@ export interface SlackAppOptions {
   timeoutMs?: number;
   /** Which mentions were answered (default: in process memory only). */
   deliveries?: DeliveryMemory;
+  /** The weekly post's channels and admins (`/directions weekly …`, the App Home). */
+  weekly?: WeeklyDeps;
 }
 
 export interface StartedSlackApp {
@@ -196,7 +198,12 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   });
 
   const answers = new Answers(options.search);
-  registerListeners(app, { answers, deliveries: options.deliveries ?? new DeliveryMemory(), responses });
+  registerListeners(app, {
+    answers,
+    deliveries: options.deliveries ?? new DeliveryMemory(),
+    responses,
+    ...(options.weekly ? { weekly: options.weekly } : {}),
+  });
 
   // With extendedErrorHandler the handler also gets the request's body and context.
   app.error(async ({ error, body, context }: { error: CodedError; body: unknown; context: Context; logger: Logger }) => {

@@ -11,6 +11,7 @@ import { DirectionsSearch } from "../../src/search/engine.js";
 import type { SearchLike } from "../../src/slack/answers.js";
 import type { Block, SlackMessage } from "../../src/slack/blocks.js";
 import type { DeliveryMemory } from "../../src/slack/dedupe.js";
+import type { WeeklyDeps } from "../../src/listeners/index.js";
 import { AppLogger } from "../../src/slack/logger.js";
 import { startFakeSlack, type FakeSlack } from "./fake-slack.js";
 import { startSocketModeServer, type SocketModeServer } from "./socket-mode-server.js";
@@ -38,6 +39,8 @@ export interface HarnessOptions {
   search?: SearchLike;
   /** The app's memory of answered mentions, given the harness's logger (default: process memory). */
   deliveries?: (logger: AppLogger) => DeliveryMemory;
+  /** The weekly post's channels and admins (`/directions weekly …`, the App Home). */
+  weekly?: WeeklyDeps;
 }
 
 export interface HttpHarness extends CapturedLogs {
@@ -57,6 +60,7 @@ export async function startHttpHarness(options: HarnessOptions = {}): Promise<Ht
     host: "127.0.0.1",
     retryConfig: { retries: 0 },
     ...(options.deliveries ? { deliveries: options.deliveries(logs.logger) } : {}),
+    ...(options.weekly ? { weekly: options.weekly } : {}),
   });
   let started;
   try {
@@ -96,6 +100,7 @@ export async function startSocketHarness(options: HarnessOptions = {}): Promise<
     socketPingTimeoutMs: 1000,
     retryConfig: { retries: 0 },
     ...(options.deliveries ? { deliveries: options.deliveries(logs.logger) } : {}),
+    ...(options.weekly ? { weekly: options.weekly } : {}),
   });
   await slack.start();
   await socket.connected();

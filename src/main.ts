@@ -22,7 +22,17 @@ import { Answers } from "./slack/answers.js";
 import { DeliveryMemory } from "./slack/dedupe.js";
 import { AppLogger } from "./slack/logger.js";
 import { openStore, readStoreConfig, StoreError, type StoreConfig } from "./store/index.js";
-import { importLegacyState, readWeeklyConfig, readWeeklySettings, startWeeklyJob, type WeeklyConfig } from "./weekly/index.js";
+import {
+  createWeeklyClient,
+  DirectionOfTheWeek,
+  importLegacyState,
+  readWeeklyAdmins,
+  readWeeklyConfig,
+  readWeeklySettings,
+  WeeklyChannels,
+  WeeklyScheduler,
+  type WeeklyConfig,
+} from "./weekly/index.js";
 
 /**
  * How far V8 may let the heap grow past what survived the last full
@@ -53,9 +63,11 @@ async function main(): Promise<void> {
   let config: AppConfig;
   let weekly: WeeklyConfig | undefined;
   let storeConfig: StoreConfig;
+  let admins: ReadonlySet<string>;
   try {
     config = readConfig(process.env);
     weekly = readWeeklyConfig(process.env);
+    admins = readWeeklyAdmins(process.env);
     storeConfig = readStoreConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
@@ -136,7 +148,16 @@ async function main(): Promise<void> {
   logger.info(`Starting: ${describeConfig(config)}, ${search.corpus.passages.length} passages indexed`);
   // After the build, which may need a large heap for a large corpus.
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  const slack = createSlackApp({ config, search, logger, deliveries: new DeliveryMemory({ store, logger }) });
+  // The direction of the week, in every channel that turned it on (and DIRECTIONS_CHANNEL's, the deployment's).
+  const content = new DirectionOfTheWeek(search);
+  const channels = new WeeklyChannels({ store, content, onChange: () => scheduler.refresh() });
+  // Its own Slack client: Bolt's retries for ~30 minutes and can post twice.
+  const scheduler = new WeeklyScheduler({ store, channels, content, client: createWeeklyClient(config.botToken, config.apiUrl ? { apiUrl: config.apiUrl } : {}), logger });
+  await channels.syncDeployment(weekly).catch((error: unknown) => {
+    logger.error(`Direction of the week: could not record DIRECTIONS_CHANNEL in the store: ${error instanceof Error ? error.message : String(error)}`);
+  });
+
+  const slack = createSlackApp({ config, search, logger, deliveries: new DeliveryMemory({ store, logger }), weekly: { channels, admins } });
   stoppers.push(() => slack.stop());
   try {
     await slack.start();
@@ -146,12 +167,9 @@ async function main(): Promise<void> {
   }
   logger.info(config.mode === "socket" ? "Ready (Socket Mode)" : "Ready (HTTP mode)");
 
-  if (weekly) {
-    // The weekly job makes its own Slack client: Bolt's retries for ~30 minutes and can post twice.
-    const job = startWeeklyJob({ config: weekly, search, store, token: config.botToken, apiUrl: config.apiUrl, logger });
-    stoppers.push(() => job.stop());
-    logger.info(`Direction of the week: ${weekly.channel}, "${weekly.cron}" in ${weekly.timeZone}`);
-  }
+  scheduler.start();
+  stoppers.push(() => scheduler.stop());
+  if (weekly) logger.info(`Direction of the week: ${weekly.channel} (DIRECTIONS_CHANNEL), "${weekly.cron}" in ${weekly.timeZone}`);
 }
 
 main().catch((error: unknown) => {

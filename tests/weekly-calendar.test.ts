@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../src/config.js";
 import { readWeeklyConfig, readWeeklySettings } from "../src/weekly/config.js";
 import { nextDirection, type RotationEntry } from "../src/weekly/rotation.js";
-import { firstScheduledTimeInWeek } from "../src/weekly/scheduler.js";
+import { addWeeks, describeSchedule, firstCronTimeInWeek as firstScheduledTimeInWeek, formatLocal, holdOf, parseClockTime, parseWeekday, slotOf } from "../src/weekly/schedule.js";
+import { readWeeklyAdmins } from "../src/weekly/config.js";
+import type { Subscription } from "../src/store/index.js";
 import { isIsoWeek, isoWeekOf, isoWeekOfDate, weekStart, zonedTimeToInstant } from "../src/weekly/week.js";
 import { direction } from "./support/weekly-fixtures.js";
 
@@ -39,6 +41,50 @@ describe("ISO week", () => {
     );
     // 02:30 does not exist in New York on 8 March 2026.
     expect(zonedTimeToInstant({ year: 2026, month: 3, day: 8, hour: 2, minute: 30, second: 0 }, "America/New_York")).toBeUndefined();
+  });
+});
+
+describe("a channel's weekly time", () => {
+  it("reads days and times as people type them, and nothing else", () => {
+    expect(["mon", "Monday", "mondays", "WED", "thu", "sun"].map(parseWeekday)).toEqual([1, 1, 1, 3, 4, 7]);
+    expect(["someday", "m", "mo", "", "monday2", "moonday"].map(parseWeekday)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+    expect(["09:00", "9:05", "23:59", "00:00"].map(parseClockTime)).toEqual([540, 545, 1439, 0]);
+    expect(["25:00", "24:00", "9:60", "9", "9am", "09:0"].map(parseClockTime)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+
+  it("counts weeks across the year's end, and says times in the channel's zone", () => {
+    expect(addWeeks("2026-W52", 1)).toBe("2026-W53");
+    expect(addWeeks("2026-W53", 1)).toBe("2027-W01");
+    expect(addWeeks("2027-W01", -1)).toBe("2026-W53");
+    expect(slotOf({ day: 3, minute: 630 }, "Asia/Shanghai", "2027-W01")?.toISOString()).toBe("2027-01-06T02:30:00.000Z");
+    expect(formatLocal(new Date("2027-01-06T02:30:00Z"), "Asia/Shanghai")).toBe("Wed 6 Jan 2027, 10:30");
+    expect(describeSchedule({ day: 3, minute: 630 })).toBe("Wednesdays at 10:30");
+  });
+
+  it("holds a week that is paused (for N weeks or until resumed), skipped, or broken", () => {
+    const base: Subscription = {
+      channel: "C0123456",
+      schedule: { day: 1, minute: 540 },
+      timeZone: "UTC",
+      source: "slack",
+      activeFrom: "2027-01-01T00:00:00.000Z",
+      createdBy: "U1",
+      createdAt: "2027-01-01T00:00:00.000Z",
+      updatedBy: "U1",
+      updatedAt: "2027-01-01T00:00:00.000Z",
+    };
+    expect(holdOf({ ...base, paused: { until: "2027-W03" } }, "2027-W02")).toBe("paused");
+    expect(holdOf({ ...base, paused: { until: "2027-W03" } }, "2027-W03")).toBeUndefined();
+    expect(holdOf({ ...base, paused: {} }, "2030-W01")).toBe("paused");
+    expect(holdOf({ ...base, skipWeek: "2027-W02" }, "2027-W02")).toBe("skipped");
+    expect(holdOf({ ...base, broken: { reason: "is_archived", since: base.createdAt } }, "2027-W02")).toBe("broken");
+    expect(holdOf(base, "2027-W02")).toBeUndefined();
+  });
+
+  it("reads DIRECTIONS_ADMINS as user ids, and refuses names", () => {
+    expect([...readWeeklyAdmins({ DIRECTIONS_ADMINS: "U0123, W0456  U0789" })]).toEqual(["U0123", "W0456", "U0789"]);
+    expect(readWeeklyAdmins({}).size).toBe(0);
+    expect(() => readWeeklyAdmins({ DIRECTIONS_ADMINS: "U0123,@anna" })).toThrow(/DIRECTIONS_ADMINS must list user ids such as U0123456789.*"@anna"/);
   });
 });
 

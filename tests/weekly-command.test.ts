@@ -7,6 +7,7 @@ import { checkPostLimits, type WeeklyPost } from "../src/weekly/post.js";
 import { DirectionOfTheWeek } from "../src/weekly/direction-post.js";
 import { createWeeklyClient, WeeklyPublisher } from "../src/weekly/publisher.js";
 import type { Store } from "../src/store/index.js";
+import { WeeklyChannels } from "../src/weekly/channels.js";
 import type { FakeSlack } from "./support/fake-slack.js";
 import { eachTestWithSlackAndState, fakeSearch, memoryLogger, noWait, smallCorpus, type TempDir } from "./support/weekly-fixtures.js";
 
@@ -104,7 +105,7 @@ describe("directions post-weekly", () => {
     for (const args of [["--bogus"], ["--date"], ["--date", "2026-02-30"], ["now"]]) {
       const { code, stderr } = await run(args);
       expect(code).toBe(2);
-      expect(stderr).toContain("Usage: directions post-weekly [--dry-run] [--date YYYY-MM-DD [--force]]");
+      expect(stderr).toContain("Usage: directions post-weekly [--channel C…] [--date YYYY-MM-DD [--force]] [--dry-run]");
     }
     expect((await run(["--help"])).stdout).toContain("Usage: directions post-weekly");
     expect(slack.calls).toHaveLength(0);
@@ -138,6 +139,61 @@ describe("directions post-weekly", () => {
     const { code, stderr } = await run([]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/NOT posted/);
+  });
+});
+
+describe("directions post-weekly with channels turned on from Slack", () => {
+  /** Subscriptions made the Sunday before the test's Wednesday, as /directions weekly would. */
+  const subscribe = async () => {
+    const channels = new WeeklyChannels({ store, content: new DirectionOfTheWeek(fakeSearch(smallCorpus())), now: () => new Date("2026-03-01T12:00:00Z") });
+    await channels.here("C0MONDAY1", "U0ANNA", "UTC"); // Mondays 09:00: due on Wednesday
+    await channels.here("C0FRIDAY1", "U0ANNA", "UTC");
+    await channels.setTime("C0FRIDAY1", "U0ANNA", { day: 5, minute: 9 * 60 }); // Fridays 09:00: not yet
+    await channels.here("C0PAUSED1", "U0ANNA", "UTC");
+    await channels.pause("C0PAUSED1", "U0ANNA");
+  };
+  const postedTo = () => slack.callsTo("chat.postMessage").map((c) => String(c.args.channel)).sort();
+
+  it("posts what is due: DIRECTIONS_CHANNEL, and each channel whose time has come this week, once", async () => {
+    await subscribe();
+    const first = await run([]);
+    expect(first.code).toBe(0);
+    expect(postedTo()).toEqual(["C0MONDAY1", CHANNEL]);
+    expect(first.stdout).toMatch(/channel C0FRIDAY1: its next post is Fri 6 Mar 2026, 09:00 \(UTC\); nothing to do/);
+    expect(first.stdout).toMatch(/channel C0PAUSED1: week 2026-W10 is paused/);
+    expect((await run([])).code).toBe(0);
+    expect(postedTo()).toEqual(["C0MONDAY1", CHANNEL]);
+  });
+
+  it("--channel posts that channel now, even before its time; a channel that is not subscribed is refused", async () => {
+    await subscribe();
+    const named = await run(["--channel", "C0FRIDAY1"]);
+    expect(named.code).toBe(0);
+    expect(postedTo()).toEqual(["C0FRIDAY1"]);
+    const unknown = await run(["--channel", "C0NOBODY1,C0FRIDAY1"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("C0NOBODY1 does not receive the weekly post: run /directions weekly here in that channel first");
+    expect((await run(["--channel", "#general"])).stderr).toContain('--channel takes channel ids such as C0123456789 (got "#general")');
+  });
+
+  it("works without DIRECTIONS_CHANNEL when channels turned the post on from Slack, and marks a channel that went away as broken", async () => {
+    await subscribe();
+    slack.setChannelState("C0MONDAY1", "archived");
+    const { code, stderr } = await run([], { DIRECTIONS_CHANNEL: undefined });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/NOT posted \(a\): Slack said is_archived: channel C0MONDAY1 is archived/);
+    expect((await store.subscription("C0MONDAY1"))?.broken?.reason).toBe("is_archived");
+    expect(postedTo()).toEqual(["C0MONDAY1"]); // the refused attempt only
+  });
+
+  it("--dry-run lists each channel's plan and changes nothing", async () => {
+    await subscribe();
+    const { code, stdout } = await run(["--dry-run"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("Week 2026-W10 (UTC), channel C0FRIDAY1.");
+    expect(stdout).toContain("A real run would post nothing now: its next post is Fri 6 Mar 2026, 09:00 (UTC)");
+    expect(stdout).toContain("Week 2026-W10 (UTC), channel C0MONDAY1.");
+    expect(slack.calls).toHaveLength(0);
   });
 });
 

@@ -1,171 +1,271 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { WeeklyConfig } from "../src/weekly/config.js";
-import type { PublishOutcome } from "../src/weekly/publisher.js";
-import { startWeeklyJob, type WeeklyJob } from "../src/weekly/scheduler.js";
-import { startFakeSlack, type FakeSlack } from "./support/fake-slack.js";
+/**
+ * The one scheduler for every channel, end to end with a fake clock: real
+ * subscriptions (WeeklyChannels) in a real SQLite store, the real publisher,
+ * the fake Slack API. Weeks pass in milliseconds: the test jumps the clock to
+ * the scheduler's own next wake-up and lets it tick.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Store } from "../src/store/index.js";
-import { fakeSearch, memoryLogger, openTempStore, smallCorpus, tempDir, testPublisher } from "./support/weekly-fixtures.js";
+import { WeeklyChannels } from "../src/weekly/channels.js";
+import { DirectionOfTheWeek } from "../src/weekly/direction-post.js";
+import type { WeeklyPost } from "../src/weekly/post.js";
+import { createWeeklyClient } from "../src/weekly/publisher.js";
+import { WeeklyScheduler, type SchedulerTiming } from "../src/weekly/scheduler.js";
+import { localDateTime } from "../src/weekly/week.js";
+import { startFakeSlack, type FakeSlack } from "./support/fake-slack.js";
+import { fakeSearch, memoryLogger, noWait, openTempStore, smallCorpus, tempDir, type TempDir } from "./support/weekly-fixtures.js";
 
-const CHANNEL = "C0WEEKLY1";
+const BERLIN = "C0BERLIN1";
+const SHANGHAI = "C0SHANGHAI";
 const DAY = 86_400_000;
+const content = new DirectionOfTheWeek(fakeSearch(smallCorpus()));
 
-let tmp: ReturnType<typeof tempDir>;
-let job: WeeklyJob | undefined;
+let slack: FakeSlack;
+let tmp: TempDir;
+let clock: Date;
+const now = () => clock;
+/** Everything opened by `replica()`, closed after each test. */
+let opened: Array<{ store: Store; scheduler: WeeklyScheduler }>;
 
-beforeEach(() => {
+beforeEach(async () => {
+  slack = await startFakeSlack();
   tmp = tempDir();
+  opened = [];
 });
 afterEach(async () => {
-  await job?.stop();
-  job = undefined;
-  vi.useRealTimers();
+  for (const { store, scheduler } of opened) {
+    await scheduler.stop();
+    await store.close().catch(() => undefined);
+  }
+  await slack.close();
   tmp.cleanup();
 });
 
-function config(over: Partial<WeeklyConfig> = {}): WeeklyConfig {
-  return { channel: CHANNEL, cron: "0 9 * * 1", timeZone: "UTC", statePath: tmp.statePath, ...over };
+/** A bot process: its own connection to the one SQLite file, its channels and scheduler (a long poll, so that wake-ups are the posts' times). */
+async function replica(timing: Partial<SchedulerTiming> = { pollMs: 7 * DAY }, sleep: (ms: number) => Promise<void> = noWait) {
+  const store = await openTempStore(tmp);
+  const logger = memoryLogger();
+  const channels = new WeeklyChannels({ store, content, now });
+  const scheduler = new WeeklyScheduler({
+    store,
+    channels,
+    content,
+    client: createWeeklyClient("xoxb-test", { apiUrl: slack.apiUrl, timeoutMs: 500 }),
+    logger,
+    timing,
+    now,
+    sleep,
+    retry: { baseDelayMs: 1, requestTimeoutMs: 500, settleMs: 0 },
+  });
+  opened.push({ store, scheduler });
+  return { store, channels, scheduler, logger };
 }
 
-/** Records when (on the faked clock) and for which week the job asked for a post. */
-function recordingPublisher(result: (week: string) => PublishOutcome = (week) => ({ status: "posted", week, direction: "a", ts: "1.0" })) {
-  const calls: Array<{ at: string; week: string }> = [];
-  return {
-    calls,
-    publish: async (week: string) => {
-      calls.push({ at: new Date().toISOString(), week });
-      return result(week);
-    },
-  };
+/** Closes a replica, as a restart would. */
+async function shutDown(r: { store: Store; scheduler: WeeklyScheduler }) {
+  await r.scheduler.stop();
+  await r.store.close();
+  opened = opened.filter((o) => o.store !== r.store);
 }
 
-describe("the schedule (fake clock)", () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+/** Each weekly post so far: channel, week, and the fake clock when it was made. */
+const posts: Array<{ channel: string; week: string; at: Date }> = [];
+function notePosts(since: number) {
+  for (const call of slack.callsTo("chat.postMessage").slice(since)) {
+    const metadata = call.args.metadata as WeeklyPost["metadata"] | undefined;
+    if (metadata) posts.push({ channel: String(call.args.channel), week: metadata.event_payload.week, at: clock });
+  }
+}
+
+/** Runs the schedulers, jumping the clock from one wake-up to the next, until `end`. */
+async function runUntil(end: string, ...schedulers: WeeklyScheduler[]) {
+  const until = Date.parse(end);
+  for (let guard = 0; guard < 2000; guard++) {
+    const before = slack.callsTo("chat.postMessage").length;
+    await Promise.all(schedulers.map((s) => s.tick()));
+    notePosts(before);
+    const wakes = schedulers.map((s) => s.nextWake()!.getTime());
+    const next = Math.min(...wakes);
+    if (next > until) {
+      clock = new Date(until);
+      return;
+    }
+    clock = new Date(Math.max(next, clock.getTime() + 1));
+  }
+  throw new Error("the scheduler woke more than 2,000 times");
+}
+
+const local = (at: Date, zone: string) => {
+  const l = localDateTime(at, zone);
+  return `${new Intl.DateTimeFormat("en-US", { weekday: "short", timeZone: zone }).format(at)} ${String(l.hour).padStart(2, "0")}:${String(l.minute).padStart(2, "0")}`;
+};
+const postsIn = (channel: string) => posts.filter((p) => p.channel === channel);
+
+beforeEach(() => {
+  posts.length = 0;
+});
+
+describe("two channels in two time zones", () => {
+  it("each gets one post a week at its local hour, for weeks, across a restart and the March DST change", async () => {
+    clock = new Date("2027-03-01T00:00:00Z"); // Monday; Europe moves to summer time on Sunday 28 March
+    let bot = await replica();
+    await bot.channels.here(BERLIN, "U0ANNA", "Europe/Berlin"); // Mondays 09:00
+    await bot.channels.here(SHANGHAI, "U0BO", "Asia/Shanghai");
+    await bot.channels.setTime(SHANGHAI, "U0BO", { day: 3, minute: 10 * 60 + 30 }); // Wednesdays 10:30
+
+    await runUntil("2027-03-17T00:00:00Z", bot.scheduler);
+    await shutDown(bot); // a restart mid-week: Shanghai's W11 post is still to come
+    bot = await replica();
+    await runUntil("2027-04-15T00:00:00Z", bot.scheduler);
+
+    const berlin = postsIn(BERLIN);
+    expect(berlin.map((p) => p.week)).toEqual(["2027-W09", "2027-W10", "2027-W11", "2027-W12", "2027-W13", "2027-W14", "2027-W15"]);
+    expect(new Set(berlin.map((p) => local(p.at, "Europe/Berlin")))).toEqual(new Set(["Mon 09:00"]));
+    // 08:00 UTC in winter, 07:00 UTC after the change.
+    expect(berlin.find((p) => p.week === "2027-W12")!.at.toISOString()).toBe("2027-03-22T08:00:00.000Z");
+    expect(berlin.find((p) => p.week === "2027-W13")!.at.toISOString()).toBe("2027-03-29T07:00:00.000Z");
+
+    const shanghai = postsIn(SHANGHAI);
+    expect(shanghai.map((p) => p.week)).toEqual(["2027-W09", "2027-W10", "2027-W11", "2027-W12", "2027-W13", "2027-W14", "2027-W15"]);
+    expect(new Set(shanghai.map((p) => local(p.at, "Asia/Shanghai")))).toEqual(new Set(["Wed 10:30"]));
+    // Each channel has its own rotation, every direction once before any repeats.
+    expect(slack.messagesIn(SHANGHAI).map((m) => m.metadata!.event_payload.direction)).toEqual(["a", "b", "c", "a", "b", "c", "a"]);
   });
 
-  it("fires Monday 09:00 in the configured zone, before and after the March DST change", async () => {
-    vi.setSystemTime(new Date("2026-03-02T10:00:00Z")); // Monday 05:00 in New York: not yet due
-    const publisher = recordingPublisher();
-    job = startWeeklyJob({ config: config({ timeZone: "America/New_York" }), search: fakeSearch(smallCorpus()), publisher, logger: memoryLogger() });
-    expect(await job.catchUp).toBeUndefined();
-    await vi.advanceTimersByTimeAsync(14 * DAY);
-    expect(publisher.calls).toEqual([
-      { at: "2026-03-02T14:00:00.000Z", week: "2026-W10" }, // 09:00 EST
-      { at: "2026-03-09T13:00:00.000Z", week: "2026-W11" }, // 09:00 EDT, after 8 March
+  it("posts once in the autumn's repeated hour and at the first time that exists in the spring's skipped one", async () => {
+    clock = new Date("2027-03-08T00:00:00Z");
+    const bot = await replica();
+    await bot.channels.here("C0NEWYORK", "U0CY", "America/New_York");
+    await bot.channels.setTime("C0NEWYORK", "U0CY", { day: 7, minute: 2 * 60 + 30 }); // Sundays 02:30: 14 March 2027 has none
+    await runUntil("2027-03-22T00:00:00Z", bot.scheduler);
+    expect(postsIn("C0NEWYORK").map((p) => [p.week, p.at.toISOString()])).toEqual([
+      ["2027-W10", "2027-03-14T07:00:00.000Z"], // 03:00 EDT, the first minute after the gap
+      ["2027-W11", "2027-03-21T06:30:00.000Z"], // 02:30 EDT
     ]);
-  });
 
-  it("fires at 09:00 local across the November DST change too", async () => {
-    vi.setSystemTime(new Date("2026-10-26T09:00:00Z")); // Monday 05:00 EDT
-    const publisher = recordingPublisher();
-    job = startWeeklyJob({ config: config({ timeZone: "America/New_York" }), search: fakeSearch(smallCorpus()), publisher, logger: memoryLogger() });
-    await job.catchUp;
-    await vi.advanceTimersByTimeAsync(14 * DAY);
-    expect(publisher.calls).toEqual([
-      { at: "2026-10-26T13:00:00.000Z", week: "2026-W44" },
-      { at: "2026-11-02T14:00:00.000Z", week: "2026-W45" }, // EST since 1 November
-    ]);
-  });
-
-  it("counts the week in the zone: Monday 07:30 in Shanghai is still Sunday in UTC", async () => {
-    vi.setSystemTime(new Date("2026-03-01T16:10:00Z")); // Monday 00:10 in Shanghai: W10 has begun, 07:30 not yet due
-    const publisher = recordingPublisher();
-    job = startWeeklyJob({
-      config: config({ timeZone: "Asia/Shanghai", cron: "30 7 * * 1" }),
-      search: fakeSearch(smallCorpus()),
-      publisher,
-      logger: memoryLogger(),
-    });
-    await job.catchUp;
-    await vi.advanceTimersByTimeAsync(DAY);
-    expect(publisher.calls).toEqual([{ at: "2026-03-01T23:30:00.000Z", week: "2026-W10" }]);
-  });
-
-  it("after a post with an unknown outcome, checks again as soon as the check can be trusted", async () => {
-    vi.setSystemTime(new Date("2026-03-02T08:59:00Z"));
-    let first = true;
-    const publisher = recordingPublisher((week) => {
-      if (!first) return { status: "found-in-channel", week, direction: "a", ts: "1.0" };
-      first = false;
-      return { status: "unknown", week, direction: "a", checkAfter: "2026-03-02T09:02:00.000Z" };
-    });
-    job = startWeeklyJob({ config: config(), search: fakeSearch(smallCorpus()), publisher, logger: memoryLogger() });
-    await vi.advanceTimersByTimeAsync(60 * 60_000);
-    expect(publisher.calls.map((c) => c.at)).toEqual(["2026-03-02T09:00:00.000Z", "2026-03-02T09:02:05.000Z"]);
-  });
-
-  it("tries a failed week again later the same week, and stops for good on stop()", async () => {
-    vi.setSystemTime(new Date("2026-03-02T08:59:00Z"));
-    let failures = 2;
-    const publisher = recordingPublisher((week) =>
-      failures-- > 0
-        ? { status: "failed", week, permanent: failures === 0, reason: "test" }
-        : { status: "posted", week, direction: "a", ts: "1.0" },
-    );
-    job = startWeeklyJob({ config: config(), search: fakeSearch(smallCorpus()), publisher, logger: memoryLogger() });
-    await vi.advanceTimersByTimeAsync(12 * 60 * 60_000);
-    expect(publisher.calls.map((c) => c.at)).toEqual([
-      "2026-03-02T09:00:00.000Z", // scheduled: transient failure
-      "2026-03-02T09:15:00.000Z", // 15 min later: permanent failure
-      "2026-03-02T15:15:00.000Z", // 6 h later: posted
-    ]);
-    await job.stop();
-    job = undefined;
-    await vi.advanceTimersByTimeAsync(14 * DAY);
-    expect(publisher.calls).toHaveLength(3);
+    clock = new Date("2027-10-31T00:00:00Z");
+    await bot.channels.setTime("C0NEWYORK", "U0CY", { day: 7, minute: 60 + 30 }); // Sundays 01:30: 7 November 2027 has two
+    await runUntil("2027-11-08T00:00:00Z", bot.scheduler);
+    expect(postsIn("C0NEWYORK").filter((p) => p.week === "2027-W44")).toHaveLength(1);
   });
 });
 
-describe("start-up catch-up (real publisher, fake Slack)", () => {
-  let slack: FakeSlack;
-  let store: Store;
-  beforeEach(async () => {
-    slack = await startFakeSlack();
-    store = await openTempStore(tmp);
-  });
-  afterEach(async () => {
-    await job?.stop();
-    job = undefined;
-    await store.close();
-    await slack.close();
-  });
+describe("pause, skip, stop", () => {
+  it("pause 2: nothing for two weeks, a post in the third; skip: the next post only; stop: no more", async () => {
+    clock = new Date("2027-01-04T08:00:00Z"); // Monday, before 09:00 UTC
+    const bot = await replica();
+    await bot.channels.here(BERLIN, "U0ANNA", "UTC");
+    await bot.channels.pause(BERLIN, "U0ANNA", 2);
+    await runUntil("2027-01-25T00:00:00Z", bot.scheduler);
+    expect(postsIn(BERLIN).map((p) => p.week)).toEqual(["2027-W03"]);
 
-  const start = (now: string, cron = "0 9 * * 1") =>
-    startWeeklyJob({
-      config: config({ cron }),
-      search: fakeSearch(smallCorpus()),
-      publisher: testPublisher(slack, store),
-      now: () => new Date(now),
-      logger: memoryLogger(),
-    });
-  const posts = () => slack.callsTo("chat.postMessage");
+    await bot.channels.skip(BERLIN, "U0ANNA"); // on Monday 25 January, before 09:00: this week's
+    await runUntil("2027-02-08T10:00:00Z", bot.scheduler);
+    expect(postsIn(BERLIN).map((p) => p.week)).toEqual(["2027-W03", "2027-W05", "2027-W06"]);
 
-  it("posts on start when the bot was down at this week's scheduled time, and a restart mid-week posts nothing", async () => {
-    job = start("2026-03-04T10:00:00Z"); // Wednesday; Monday 09:00 was missed
-    expect(await job.catchUp).toMatchObject({ status: "posted", week: "2026-W10" });
-    await job.stop();
-
-    job = start("2026-03-05T16:00:00Z"); // restarted on Thursday
-    expect(await job.catchUp).toMatchObject({ status: "already-posted", week: "2026-W10" });
-    expect(posts()).toHaveLength(1);
+    await bot.channels.stop(BERLIN);
+    await runUntil("2027-03-08T10:00:00Z", bot.scheduler);
+    expect(postsIn(BERLIN).map((p) => p.week)).toEqual(["2027-W03", "2027-W05", "2027-W06"]);
   });
 
-  it("does not post on start before this week's scheduled time", async () => {
-    job = start("2026-03-02T08:59:00Z");
-    expect(await job.catchUp).toBeUndefined();
-    expect(slack.calls).toHaveLength(0);
+  it("pause without a number holds until resume, and resume does not post for a time already past this week", async () => {
+    clock = new Date("2027-01-04T08:00:00Z");
+    const bot = await replica();
+    await bot.channels.here(BERLIN, "U0ANNA", "UTC");
+    await bot.channels.pause(BERLIN, "U0ANNA");
+    await runUntil("2027-02-01T12:00:00Z", bot.scheduler);
+    expect(postsIn(BERLIN)).toEqual([]);
+    await bot.channels.resume(BERLIN, "U0ANNA");
+    await runUntil("2027-02-09T00:00:00Z", bot.scheduler);
+    // Resumed on Monday 12:00, after 09:00: that week's post was due while paused, so the next one is the first.
+    expect(postsIn(BERLIN).map((p) => p.week)).toEqual(["2027-W05", "2027-W06"]);
+  });
+});
+
+describe("a channel that goes away", () => {
+  it("is marked broken with the reason, logged once with the fix, not retried in a loop, and repaired by here", async () => {
+    clock = new Date("2027-01-04T08:00:00Z");
+    const bot = await replica({ pollMs: 60_000 }); // the real poll: many wake-ups
+    await bot.channels.here(BERLIN, "U0ANNA", "UTC");
+    slack.setChannelState(BERLIN, "not-member");
+    await runUntil("2027-01-05T08:00:00Z", bot.scheduler); // a day of wake-ups, once a minute
+    const status = await bot.channels.status(BERLIN);
+    expect(status?.subscription.broken?.reason).toBe("not_in_channel");
+    expect(status?.next).toBeUndefined();
+    const tries = slack.calls.filter((c) => c.args.channel === BERLIN);
+    expect(tries.length).toBeLessThanOrEqual(3); // rotation check, history check, the refused post
+    const broken = bot.logger.errors.filter((line) => line.includes("marked broken"));
+    expect(broken).toHaveLength(1);
+    expect(broken[0]).toMatch(/channel C0BERLIN1 is marked broken \(not_in_channel\).*invite the bot to channel C0BERLIN1: \/invite @directions.*\/directions weekly here/);
+
+    slack.setChannelState(BERLIN, "member");
+    await bot.channels.here(BERLIN, "U0ANNA", "UTC");
+    await runUntil("2027-01-05T08:05:00Z", bot.scheduler);
+    expect(postsIn(BERLIN).map((p) => p.week)).toEqual(["2027-W01"]); // this week's post, late but within the week
   });
 
-  it("does not back-fill weeks long past", async () => {
-    job = start("2026-03-04T10:00:00Z");
-    await job.catchUp;
-    await job.stop();
-    // Down for three weeks: W11 and W12 were missed; on start in W13 only W13 is posted.
-    job = start("2026-03-25T10:00:00Z");
-    expect(await job.catchUp).toMatchObject({ status: "posted", week: "2026-W13", direction: "b" });
-    expect(posts().map((c) => (c.args.metadata as { event_payload: { week: string } }).event_payload.week)).toEqual([
-      "2026-W10",
-      "2026-W13",
+  it.each([["archived", "is_archived"], ["deleted", "channel_not_found"]] as const)("%s: broken with %s", async (state, reason) => {
+    clock = new Date("2027-01-04T10:00:00Z");
+    const bot = await replica();
+    await bot.channels.here(BERLIN, "U0ANNA", "UTC");
+    await bot.channels.setTime(BERLIN, "U0ANNA", { day: 1, minute: 11 * 60 });
+    slack.setChannelState(BERLIN, state);
+    await runUntil("2027-01-20T00:00:00Z", bot.scheduler);
+    expect((await bot.channels.status(BERLIN))?.subscription.broken?.reason).toBe(reason);
+    expect(slack.callsTo("chat.postMessage").filter((c) => c.args.channel === BERLIN).length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("several replicas and Slack's limits", () => {
+  it("two replicas on one database post once per channel per week, and see each other's changes", async () => {
+    clock = new Date("2027-01-04T08:00:00Z");
+    const one = await replica();
+    const two = await replica();
+    await one.channels.here(BERLIN, "U0ANNA", "UTC");
+    await two.channels.here(SHANGHAI, "U0BO", "Asia/Shanghai");
+    await runUntil("2027-01-26T00:00:00Z", one.scheduler, two.scheduler);
+    expect(postsIn(BERLIN).map((p) => p.week)).toEqual(["2027-W01", "2027-W02", "2027-W03", "2027-W04"]);
+    expect(postsIn(SHANGHAI).map((p) => p.week)).toEqual(["2027-W02", "2027-W03", "2027-W04"]); // turned on after Monday 09:00 Shanghai
+    expect(slack.messagesIn(BERLIN)).toHaveLength(4);
+  });
+
+  it("wakes within a minute by default, so a change made on another replica is picked up", async () => {
+    clock = new Date("2027-01-04T08:00:00Z");
+    const one = await replica({});
+    const other = await replica({});
+    await one.scheduler.tick();
+    expect(one.scheduler.nextWake()!.getTime() - clock.getTime()).toBeLessThanOrEqual(60_000);
+    await other.channels.here(BERLIN, "U0ANNA", "UTC"); // on the other replica
+    clock = new Date("2027-01-04T09:00:00Z");
+    expect((await one.scheduler.tick()).map((r) => [r.channel, r.outcome.status])).toEqual([[BERLIN, "posted"]]);
+  });
+
+  it("spreads posts due in the same minute and waits out Slack's Retry-After", async () => {
+    clock = new Date("2027-01-04T08:00:00Z");
+    const waits: number[] = [];
+    const bot = await replica({ pollMs: 7 * DAY }, async (ms) => void waits.push(ms));
+    for (const channel of ["C0AAAAAAA", "C0BBBBBBB", "C0CCCCCCC"]) await bot.channels.here(channel, "U0ANNA", "UTC");
+    slack.failNext("chat.postMessage", { status: 429, retryAfter: 30 });
+    clock = new Date("2027-01-04T09:00:00Z");
+    const report = await bot.scheduler.tick();
+    expect(report.map((r) => r.outcome.status)).toEqual(["posted", "posted", "posted"]);
+    expect(waits.some((ms) => ms >= 30_000)).toBe(true); // Retry-After: 30
+    expect(waits.filter((ms) => ms >= 1_000).length).toBeGreaterThanOrEqual(2); // spaced
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(4);
+  });
+});
+
+describe("DIRECTIONS_CHANNEL", () => {
+  it("keeps posting as the deployment's subscription, catching up at start, with no change on the deployment's side", async () => {
+    clock = new Date("2027-01-06T10:00:00Z"); // Wednesday: Monday 09:00 was missed while the bot was down
+    const bot = await replica();
+    await bot.channels.syncDeployment({ channel: "C0DEPLOY1", cron: "0 9 * * 1", timeZone: "Europe/Berlin", statePath: tmp.statePath });
+    await runUntil("2027-01-19T00:00:00Z", bot.scheduler);
+    expect(postsIn("C0DEPLOY1").map((p) => [p.week, local(p.at, "Europe/Berlin")])).toEqual([
+      ["2027-W01", "Wed 11:00"],
+      ["2027-W02", "Mon 09:00"],
+      ["2027-W03", "Mon 09:00"],
     ]);
+    expect(await bot.channels.stop("C0DEPLOY1")).toEqual({ kind: "deployment" });
   });
 });

@@ -178,6 +178,18 @@ export class WeeklyChannels {
     return changed;
   }
 
+  /** Clears a broken mark after the channel was posted to again; true when there was one. */
+  async markRepaired(channel: string): Promise<boolean> {
+    let changed = false;
+    await this.change(channel, (current) => {
+      if (!current?.broken) return undefined;
+      changed = true;
+      const { broken: _repaired, ...rest } = current;
+      return rest;
+    });
+    return changed;
+  }
+
   /**
    * Makes the store's deployment subscription match `DIRECTIONS_CHANNEL`,
    * `DIRECTIONS_CRON` and `DIRECTIONS_TZ` (keeping a pause or skip set from

@@ -29,7 +29,8 @@ export type WeeklySettings = Omit<WeeklyConfig, "channel"> & { channel?: string 
 
 type Env = Record<string, string | undefined>;
 
-const CHANNEL_ID_RE = /^[CG][A-Z0-9]{6,}$/;
+/** A public (`C…`) or private (`G…`) channel id. */
+export const CHANNEL_ID_RE = /^[CG][A-Z0-9]{6,}$/;
 
 function setting(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
@@ -92,4 +93,23 @@ export function readWeeklyConfig(env: Env = process.env, cwd: string = process.c
   const settings = readWeeklySettings(env, cwd);
   if (settings.channel === undefined) return undefined;
   return { ...settings, channel: settings.channel };
+}
+
+const USER_ID_RE = /^[UW][A-Z0-9]{2,}$/;
+
+/**
+ * `DIRECTIONS_ADMINS`: user ids (comma- or space-separated) who may change the
+ * weekly post from Slack; empty when unset (everyone may). Throws
+ * `ConfigError` on something that is not a user id, such as a name.
+ */
+export function readWeeklyAdmins(env: Env = process.env): ReadonlySet<string> {
+  const ids = (setting(env, "DIRECTIONS_ADMINS") ?? "").split(/[\s,]+/).filter(Boolean);
+  const wrong = ids.find((id) => !USER_ID_RE.test(id));
+  if (wrong !== undefined) {
+    throw new ConfigError(
+      `DIRECTIONS_ADMINS must list user ids such as U0123456789, separated by commas (got "${wrong}"); ` +
+        "a person's id is in their Slack profile: ⋮ → Copy member ID.",
+    );
+  }
+  return new Set(ids);
 }

@@ -1,14 +1,18 @@
 /**
  * Direction of the week: the public API used by the bot's start-up and the CLI.
  *
- *   const config = readWeeklyConfig();          // undefined: DIRECTIONS_CHANNEL unset, job off
- *   if (config) startWeeklyJob({ config, search, token, apiUrl, logger });
+ *   const content = new DirectionOfTheWeek(search);
+ *   const channels = new WeeklyChannels({ store, content, onChange: () => scheduler.refresh() });
+ *   await channels.syncDeployment(readWeeklyConfig());   // DIRECTIONS_CHANNEL, if set
+ *   const scheduler = new WeeklyScheduler({ store, channels, content, client: createWeeklyClient(token), logger });
+ *   scheduler.start();
  *
  *   // src/cli.ts: `directions post-weekly …`
  *   process.exitCode = await postWeeklyCommand(argv);
  */
-export { readWeeklyConfig, readWeeklySettings, type WeeklyConfig, type WeeklySettings } from "./config.js";
-export { startWeeklyJob, firstScheduledTimeInWeek, type WeeklyJob, type WeeklyJobOptions } from "./scheduler.js";
+export { readWeeklyAdmins, readWeeklyConfig, readWeeklySettings, type WeeklyConfig, type WeeklySettings } from "./config.js";
+export { WeeklyChannels, type ChannelStatus, type ChangeResult } from "./channels.js";
+export { WeeklyScheduler, type TickReport, type WeeklySchedulerOptions } from "./scheduler.js";
 export { postWeeklyCommand, POST_WEEKLY_USAGE, type PostWeeklyIo } from "./command.js";
 export { importLegacyState } from "./legacy-state.js";
 export { WeeklyPublisher, createWeeklyClient, type PublishOutcome, type WeeklyPublisherOptions } from "./publisher.js";

@@ -80,8 +80,11 @@ export type PublishOutcome =
   | { status: "in-progress"; week: string; direction: string; owner: string }
   /** A post was sent but its outcome is unknown: no run posts the week before checking the channel at `checkAfter` (ISO 8601). */
   | { status: "unknown"; week: string; direction: string; checkAfter: string }
-  /** Not posted; the week stays open for a later run. */
-  | { status: "failed"; week: string; direction?: string; permanent: boolean; reason: string };
+  /**
+   * Not posted; the week stays open for a later run. `code`: Slack's error,
+   * when Slack refused; `waitMs`: how long Slack asked us to wait (HTTP 429).
+   */
+  | { status: "failed"; week: string; direction?: string; permanent: boolean; reason: string; code?: string; waitMs?: number };
 
 export interface RetryPolicy {
   /** Attempts (history check + post) per run. */
@@ -129,6 +132,8 @@ export interface WeeklyPublisherOptions {
   /** From `createWeeklyClient`. */
   client: webApi.WebClient;
   channel: string;
+  /** The channel in the admin's terms, for fixes in log lines (default `channel <id>`). */
+  channelLabel?: string;
   /** Zone of the week boundaries (for the history window). */
   timeZone: string;
   /** Where claims and records are kept (src/store/). */
@@ -163,6 +168,7 @@ export class WeeklyPublisher {
   private readonly store: Store;
   private readonly client: webApi.WebClient;
   private readonly channel: string;
+  private readonly channelLabel: string;
   private readonly timeZone: string;
   private readonly content: ScheduledContent;
   private readonly logger: WeeklyLogger;
@@ -176,6 +182,7 @@ export class WeeklyPublisher {
   constructor(options: WeeklyPublisherOptions) {
     this.client = options.client;
     this.channel = options.channel;
+    this.channelLabel = options.channelLabel ?? `channel ${options.channel}`;
     this.timeZone = options.timeZone;
     this.content = options.content;
     this.logger = options.logger;
@@ -200,13 +207,14 @@ export class WeeklyPublisher {
       let claimed: ClaimResult;
       try {
         const refused = await this.recoverRotation(week, started);
-        if (refused?.kind === "permanent") return this.fail(week, undefined, true, `Slack said ${refused.code}: ${refused.fix}`);
+        if (refused?.kind === "permanent") return this.fail(week, undefined, true, `Slack said ${refused.code}: ${refused.fix}`, refused);
         if (refused) {
           return this.fail(
             week,
             undefined,
             false,
             `Slack ${refused.code} while reading channel ${this.channel} to rebuild the rotation (the store has no posts for it); the next run will try again`,
+            refused,
           );
         }
         claimed = await this.claim(week, runId);
@@ -335,12 +343,12 @@ export class WeeklyPublisher {
         this.logger.info(`Direction of the week ${week}: posted ${choice.direction} to channel ${this.channel} (ts ${ts}).`);
         return { status: "posted", week, direction: choice.direction, ts, ...(recorded ? {} : { recorded }) };
       } catch (error) {
-        last = classifySlackError(error, this.channel);
+        last = classifySlackError(error, this.channelLabel);
         if (sentAt !== undefined && last.kind === "retryable" && last.unknownOutcome) unknownSince = sentAt;
         if (last.kind === "permanent") {
           if (unknownSince !== undefined) return this.unknown(week, choice.direction, unknownSince + this.policy.settleMs, `Slack said ${last.code}`);
           await this.release(week, runId);
-          return this.fail(week, choice.direction, true, `Slack said ${last.code}: ${last.fix}`);
+          return this.fail(week, choice.direction, true, `Slack said ${last.code}: ${last.fix}`, last);
         }
       }
       // 3. A transient failure: wait (after an unknown outcome, until the post would be visible), then check the channel again.
@@ -365,6 +373,7 @@ export class WeeklyPublisher {
       false,
       `Slack ${last?.code ?? "failed"} after ${this.policy.maxAttempts > 1 ? "retries" : "one attempt"}; ` +
         "Slack seems unreachable or overloaded, the next run will try again (checking the channel first, so no double post)",
+      last,
     );
   }
 
@@ -397,7 +406,7 @@ export class WeeklyPublisher {
     try {
       read = await this.ownPosts({ maxPages: RECOVERY_HISTORY_PAGES, deadline: started + this.policy.runBudgetMs / 2 });
     } catch (error) {
-      return classifySlackError(error, this.channel);
+      return classifySlackError(error, this.channelLabel);
     }
     if (read.stoppedAt === "deadline") return { kind: "retryable", code: "too slow to read the channel history in time" };
     if (read.stoppedAt === "page limit") {
@@ -522,11 +531,19 @@ export class WeeklyPublisher {
     return { status: "unknown", week, direction, checkAfter: at };
   }
 
-  private fail(week: string, direction: string | undefined, permanent: boolean, reason: string): PublishOutcome {
+  private fail(week: string, direction: string | undefined, permanent: boolean, reason: string, slack?: SlackFailure): PublishOutcome {
     this.logger.error(
       `Direction of the week ${week} NOT posted${direction ? ` (${direction})` : ""}: ${reason}. ` +
         "The week stays open: the next scheduled run, a restart or `directions post-weekly` will post it.",
     );
-    return { status: "failed", week, ...(direction ? { direction } : {}), permanent, reason };
+    return {
+      status: "failed",
+      week,
+      ...(direction ? { direction } : {}),
+      permanent,
+      reason,
+      ...(slack?.kind === "permanent" ? { code: slack.code } : {}),
+      ...(slack?.kind === "retryable" && slack.waitMs !== undefined ? { waitMs: slack.waitMs } : {}),
+    };
   }
 }

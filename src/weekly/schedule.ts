@@ -116,14 +116,20 @@ export function nextPost(subscription: Subscription, now: Date, isPosted: (week:
   const activeFrom = Date.parse(subscription.activeFrom);
   let week = isoWeekOf(now, subscription.timeZone);
   for (let i = 0; i < WEEKS_AHEAD; i++, week = addWeeks(week, 1)) {
-    if (isPosted(week) || subscription.skipWeek === week) continue;
-    const until = subscription.paused?.until;
-    if (until !== undefined && week < until) continue;
+    if (isPosted(week) || holdOf(subscription, week)) continue;
     const at = slotOf(subscription.schedule, subscription.timeZone, week);
     if (!at || at.getTime() < activeFrom) continue;
     return { week, at, due: at.getTime() <= now.getTime() };
   }
   return undefined;
+}
+
+/** Why the subscription posts nothing in `week`, whatever the time: broken, paused or skipped. */
+export function holdOf(subscription: Subscription, week: string): "broken" | "paused" | "skipped" | undefined {
+  if (subscription.broken) return "broken";
+  const paused = subscription.paused;
+  if (paused && (paused.until === undefined || week < paused.until)) return "paused";
+  return subscription.skipWeek === week ? "skipped" : undefined;
 }
 
 /** `Mondays at 09:00` or `cron "0 9 * * 1"`, in words for replies. */

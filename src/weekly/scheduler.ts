@@ -1,176 +1,262 @@
 /**
- * The weekly job inside the running bot: a node-cron schedule in the team's
- * time zone, plus a catch-up at start-up, since node-cron has no memory: a
- * run missed while the bot was down is simply gone. On start, if this week's
- * scheduled time has passed and the week is not posted, we post now; earlier
- * weeks are not back-filled (a post about "last week" helps nobody).
+ * One scheduler for every channel that receives the direction of the week.
  *
- * The job only decides *when*; whether the week still needs a post is the
- * publisher's business (state + channel history), so an extra trigger — a
- * restart, a daily cron expression, a retry — never causes a second post.
+ *   const scheduler = new WeeklyScheduler({ store, channels, content, client, logger });
+ *   scheduler.start();          // posts what is due now (catch-up), then sleeps until the next post
+ *   scheduler.refresh();        // a subscription changed: look again at once
+ *   await scheduler.stop();
+ *
+ * It keeps no cron job per channel: it reads the subscriptions from the store,
+ * posts those whose time has come this week (one after another, spaced, and
+ * waiting out Slack's Retry-After), and sleeps until the earliest next post,
+ * or at most `pollMs`, so that a change made on another replica is seen within
+ * a minute. Whether a week still needs its post is the publisher's business
+ * (store + channel history), so an extra wake-up (a restart, another replica,
+ * `post-weekly`) never posts twice.
+ *
+ * Failures: a channel that went away (`not_in_channel`, `is_archived`,
+ * `channel_not_found`) is marked broken and left alone until `/directions
+ * weekly here` repairs it; other failures are tried again later in the same
+ * week, soon after a transient one, hours after a permanent one.
  */
-import cron, { type ScheduledTask } from "node-cron";
-import type { Store } from "../store/index.js";
-import type { WeeklyConfig } from "./config.js";
-import { consoleLogger, type WeeklyLogger } from "./logger.js";
-import { DirectionOfTheWeek, type WeeklySearch } from "./direction-post.js";
-import { createWeeklyClient, WeeklyPublisher, type PublishOutcome } from "./publisher.js";
-import { isoWeekOf, parseCalendarDate, weekDays, zonedTimeToInstant } from "./week.js";
+import type { webApi } from "@slack/bolt";
+import type { Store, Subscription } from "../store/index.js";
+import type { WeeklyChannels } from "./channels.js";
+import type { ScheduledContent } from "./direction-post.js";
+import { delay } from "./claims.js";
+import type { WeeklyLogger } from "./logger.js";
+import { WeeklyPublisher, type PublishOutcome, type RetryPolicy } from "./publisher.js";
+import { nextPost } from "./schedule.js";
+import { adminFix } from "../slack/fixes.js";
 
-/** After a failed run, try again this much later (within the same week). */
-export const RETRY_AFTER_TRANSIENT_MS = 15 * 60_000;
-export const RETRY_AFTER_PERMANENT_MS = 6 * 60 * 60_000;
-/** After a post with an unknown outcome, check this long after the check can be trusted. */
-export const RETRY_AFTER_SETTLED_MS = 5_000;
+/** Slack errors that mean the channel is gone for the bot: the subscription is broken until repaired. */
+export const CHANNEL_GONE = new Set(["not_in_channel", "is_archived", "channel_not_found"]);
 
-export interface WeeklyJobOptions {
-  config: WeeklyConfig;
-  search: WeeklySearch;
-  logger?: WeeklyLogger;
-  /** Where claims and records are kept (for the publisher built from token/apiUrl). */
-  store?: Store;
-  /** Bot token (xoxb-…) for the job's own retry-free Slack client. */
-  token?: string;
-  /** Base URL of the Slack Web API (GovSlack, tests); default slack.com. */
-  apiUrl?: string;
-  /** Replaces the publisher built from token/apiUrl (tests). */
-  publisher?: Pick<WeeklyPublisher, "publish">;
-  /** The clock of the start-up catch-up (tests). */
+export interface SchedulerTiming {
+  /** Longest sleep: a change made on another replica is seen within this. */
+  pollMs: number;
+  /** Between two posts of one wake-up (Slack allows about one message a second). */
+  spacingMs: number;
+  /** After a transient failure (Slack unreachable, store down), try the channel again this much later. */
+  retryTransientMs: number;
+  /** After a permanent failure that is not the channel's (bad token, missing scope), this much later. */
+  retryPermanentMs: number;
+  /** While another run posts a channel's week, look again this much later. */
+  retryInProgressMs: number;
+  /** After a post with an unknown outcome, check this long after the check can be trusted. */
+  settledMarginMs: number;
+}
+
+export const DEFAULT_TIMING: SchedulerTiming = {
+  pollMs: 60_000,
+  spacingMs: 1_100,
+  retryTransientMs: 15 * 60_000,
+  retryPermanentMs: 6 * 60 * 60_000,
+  retryInProgressMs: 2 * 60_000,
+  settledMarginMs: 5_000,
+};
+
+export interface WeeklySchedulerOptions {
+  store: Store;
+  /** Marks broken channels (and nothing else: the scheduler only reads subscriptions). */
+  channels: Pick<WeeklyChannels, "markBroken">;
+  content: ScheduledContent;
+  /** From `createWeeklyClient` (no automatic retries). */
+  client: webApi.WebClient;
+  logger: WeeklyLogger;
+  timing?: Partial<SchedulerTiming>;
+  /** The publisher's retry policy (tests). */
+  retry?: Partial<RetryPolicy>;
+  /** The clock that decides what is due (tests run weeks in seconds with a fake one). */
   now?: () => Date;
+  /** Waits between posts (tests). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
-export interface WeeklyJob {
-  /** Settles when the start-up catch-up is done: its outcome, or undefined when none was due. */
-  readonly catchUp: Promise<PublishOutcome | undefined>;
-  /** The next scheduled run. */
-  nextRun(): Date | null;
-  /** Stops the schedule and retries, and waits for a run in progress to finish (runs are bounded). */
-  stop(): Promise<void>;
-}
+/** What one wake-up did: the outcome of each channel it posted (or tried to). */
+export type TickReport = Array<{ channel: string; outcome: PublishOutcome }>;
 
-/**
- * The first instant in `week` at which `cronExpression` fires in `timeZone`,
- * or undefined when it does not fire that week. Uses node-cron's own matcher,
- * so it agrees with the schedule (day-of-week/month rules, DST gaps skipped).
- */
-export function firstScheduledTimeInWeek(cronExpression: string, timeZone: string, week: string): Date | undefined {
-  const fields = cron.parse(cronExpression);
-  const numbers = (values: (number | string)[]) =>
-    values.filter((v): v is number => typeof v === "number").sort((a, b) => a - b);
-  const [hours, minutes, seconds] = [numbers(fields.hour), numbers(fields.minute), numbers(fields.second)];
-  const task = cron.createTask(cronExpression, () => undefined, { timezone: timeZone });
-  try {
-    for (const day of weekDays(week)) {
-      const date = parseCalendarDate(day)!;
-      // The time fields hold for every candidate by construction, so the first
-      // existing candidate tells whether the day matches at all.
-      dayLoop: for (const hour of hours) {
-        for (const minute of minutes) {
-          for (const second of seconds) {
-            const instant = zonedTimeToInstant({ ...date, hour, minute, second }, timeZone);
-            if (!instant) continue; // inside a spring-forward gap: node-cron skips it too
-            if (task.match(instant)) return instant;
-            break dayLoop;
-          }
-        }
+export class WeeklyScheduler {
+  private readonly options: WeeklySchedulerOptions;
+  private readonly timing: SchedulerTiming;
+  private readonly now: () => Date;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly publishers = new Map<string, { timeZone: string; label: string; publisher: WeeklyPublisher }>();
+  /** Channel → not before this instant (ms): a failed or unsettled week waits. */
+  private readonly notBefore = new Map<string, number>();
+  /** No post before this instant (ms): Slack's Retry-After. */
+  private rateLimitedUntil = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<TickReport> | undefined;
+  private again = false;
+  /** `idle`: ticks only when asked (tests, `post-weekly`); `running`: wakes by itself; `stopped`: for good. */
+  private state: "idle" | "running" | "stopped" = "idle";
+  private wake: Date | undefined;
+
+  constructor(options: WeeklySchedulerOptions) {
+    this.options = options;
+    this.timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.now = options.now ?? (() => new Date());
+    this.sleep = options.sleep ?? delay;
+  }
+
+  /** Starts: posts what is due now (a catch-up after downtime), then wakes for each next post. */
+  start(): void {
+    if (this.state !== "idle") return;
+    this.state = "running";
+    this.refresh();
+  }
+
+  /** Looks at the subscriptions again now (after a change made on this replica). */
+  refresh(): void {
+    if (this.state !== "running") return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    void this.tick().catch((error: unknown) => {
+      this.options.logger.error(`Direction of the week: the scheduler failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.sleepUntil(this.now().getTime() + this.timing.pollMs);
+    });
+  }
+
+  /** When the scheduler wakes next, as planned by the last tick (undefined before the first and after stop). */
+  nextWake(): Date | undefined {
+    return this.wake;
+  }
+
+  /**
+   * Posts every channel whose post is due now, one after another, and plans
+   * the next wake-up. One tick at a time: a tick asked for during another
+   * runs right after it.
+   */
+  async tick(): Promise<TickReport> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.postDue();
+    try {
+      return await this.running;
+    } finally {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.refresh();
       }
     }
-    return undefined;
-  } finally {
-    void task.destroy();
   }
-}
 
-/** Starts the weekly schedule and the start-up catch-up. */
-export function startWeeklyJob(options: WeeklyJobOptions): WeeklyJob {
-  const { config } = options;
-  const logger = options.logger ?? consoleLogger;
-  const now = options.now ?? (() => new Date());
-  const publisher = options.publisher ?? buildPublisher(options, logger);
+  /** Stops waking, and waits for a post in progress to end (posts are bounded). */
+  async stop(): Promise<void> {
+    this.state = "stopped";
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.wake = undefined;
+    await this.running?.catch(() => undefined);
+  }
 
-  let stopped = false;
-  let retryTimer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<unknown> = Promise.resolve();
+  private async postDue(): Promise<TickReport> {
+    const report: TickReport = [];
+    let subscriptions: Subscription[];
+    try {
+      subscriptions = await this.options.store.subscriptions();
+    } catch (error) {
+      this.options.logger.error(`Direction of the week: cannot read the channels from the store (${error instanceof Error ? error.message : String(error)}); trying again shortly.`);
+      this.sleepUntil(this.now().getTime() + Math.min(this.timing.pollMs, this.timing.retryTransientMs));
+      return report;
+    }
+    let earliest = this.now().getTime() + this.timing.pollMs;
+    for (const subscription of subscriptions) {
+      if (this.state === "stopped") break;
+      const { channel } = subscription;
+      const weeks = new Set((await this.options.store.posts(channel)).map((post) => post.week));
+      const next = nextPost(subscription, this.now(), (week) => weeks.has(week));
+      if (!next) continue;
+      const waitUntil = this.notBefore.get(channel);
+      if (!next.due || (waitUntil !== undefined && waitUntil > this.now().getTime())) {
+        earliest = Math.min(earliest, Math.max(next.at.getTime(), waitUntil ?? 0));
+        continue;
+      }
+      // Spread the posts of one wake-up, and honour Slack's Retry-After.
+      const pause = Math.max(this.rateLimitedUntil - Date.now(), report.length > 0 ? this.timing.spacingMs : 0);
+      if (pause > 0) await this.sleep(pause);
+      const outcome = await this.publisherFor(subscription).publish(next.week);
+      report.push({ channel, outcome });
+      const retryAt = await this.afterwards(subscription, outcome);
+      if (retryAt !== undefined) earliest = Math.min(earliest, retryAt);
+      // Done with this week: its next post is next week's (or later).
+      const after = nextPost(subscription, this.now(), (week) => week === next.week || weeks.has(week));
+      if (after && !after.due) earliest = Math.min(earliest, after.at.getTime());
+    }
+    this.sleepUntil(earliest);
+    return report;
+  }
 
-  const run = (at: Date): Promise<PublishOutcome> => {
-    const week = isoWeekOf(at, config.timeZone);
-    const outcome = publisher.publish(week).then((result) => {
-      if (result.status === "failed") scheduleRetry(week, result.permanent ? RETRY_AFTER_PERMANENT_MS : RETRY_AFTER_TRANSIENT_MS);
-      // Posted but not recorded: the next run of the week finds it in the channel and records it (else next week repeats it).
-      if ((result.status === "posted" || result.status === "found-in-channel") && result.recorded === false) scheduleRetry(week, RETRY_AFTER_TRANSIENT_MS);
-      // Another run is posting: check back later in case it dies without finishing.
-      if (result.status === "in-progress") scheduleRetry(week, RETRY_AFTER_TRANSIENT_MS);
-      // A post may have landed: check the channel as soon as that check can be trusted.
-      if (result.status === "unknown") scheduleRetry(week, Math.max(0, Date.parse(result.checkAfter) - Date.now()) + RETRY_AFTER_SETTLED_MS);
-      return result;
+  /** Notes what a channel's outcome means for later; returns when to look at the channel again, if soon. */
+  private async afterwards(subscription: Subscription, outcome: PublishOutcome): Promise<number | undefined> {
+    const { channel } = subscription;
+    const now = this.now().getTime();
+    const later = (ms: number) => {
+      this.notBefore.set(channel, now + ms);
+      return now + ms;
+    };
+    switch (outcome.status) {
+      case "posted":
+      case "found-in-channel":
+        this.notBefore.delete(channel);
+        // Posted but not recorded: a later run finds it in the channel and records it.
+        return outcome.recorded === false ? later(this.timing.retryTransientMs) : undefined;
+      case "already-posted":
+        this.notBefore.delete(channel);
+        return undefined;
+      case "in-progress":
+        return later(this.timing.retryInProgressMs);
+      case "unknown":
+        return later(Math.max(0, Date.parse(outcome.checkAfter) - Date.now()) + this.timing.settledMarginMs);
+      case "failed":
+        if (outcome.waitMs !== undefined) this.rateLimitedUntil = Math.max(this.rateLimitedUntil, Date.now() + outcome.waitMs);
+        if (outcome.code !== undefined && CHANNEL_GONE.has(outcome.code)) {
+          this.notBefore.delete(channel);
+          if (await this.options.channels.markBroken(channel, outcome.code).catch(() => false)) {
+            this.options.logger.error(
+              `Direction of the week: channel ${channel} is marked broken (${outcome.code}); nothing more is posted there until it is repaired: ` +
+                `${adminFix(outcome.code, `channel ${channel}`) ?? "check the channel"}, then run /directions weekly here in it.`,
+            );
+          }
+          return undefined;
+        }
+        return later(outcome.permanent ? this.timing.retryPermanentMs : Math.max(this.timing.retryTransientMs, outcome.waitMs ?? 0));
+    }
+  }
+
+  /** One publisher per channel (it serialises that channel's runs), rebuilt when the channel's zone changes. */
+  private publisherFor(subscription: Subscription): WeeklyPublisher {
+    const label = subscription.source === "deployment" ? `DIRECTIONS_CHANNEL=${subscription.channel}` : `channel ${subscription.channel}`;
+    const known = this.publishers.get(subscription.channel);
+    if (known && known.timeZone === subscription.timeZone && known.label === label) return known.publisher;
+    const publisher = new WeeklyPublisher({
+      client: this.options.client,
+      channel: subscription.channel,
+      channelLabel: label,
+      timeZone: subscription.timeZone,
+      store: this.options.store,
+      content: this.options.content,
+      logger: this.options.logger,
+      ...(this.options.retry ? { retry: this.options.retry } : {}),
+      ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
     });
-    inFlight = outcome.catch(() => undefined);
-    return outcome;
-  };
+    this.publishers.set(subscription.channel, { timeZone: subscription.timeZone, label, publisher });
+    return publisher;
+  }
 
-  // A failed week is tried again later in the same week: soon after a
-  // transient failure, every few hours after a permanent one (an admin may
-  // have invited the bot meanwhile). Unref'd: it never keeps the process alive.
-  const scheduleRetry = (week: string, delayMs: number) => {
-    if (stopped) return;
-    clearTimeout(retryTimer);
-    retryTimer = setTimeout(() => {
-      const current = new Date();
-      if (!stopped && isoWeekOf(current, config.timeZone) === week) void run(current);
-    }, delayMs);
-    retryTimer.unref();
-  };
-
-  const task: ScheduledTask = cron.schedule(config.cron, (context) => run(context.date), {
-    name: "directions-weekly",
-    timezone: config.timeZone,
-    noOverlap: true,
-    logger: {
-      info: (message) => logger.info(`node-cron: ${message}`),
-      warn: (message) => logger.warn(`node-cron: ${message}`),
-      error: (message) => logger.error(`node-cron: ${message instanceof Error ? message.message : message}`),
-      debug: () => undefined,
-    },
-  });
-
-  const catchUp = (async (): Promise<PublishOutcome | undefined> => {
-    const started = now();
-    const week = isoWeekOf(started, config.timeZone);
-    const due = firstScheduledTimeInWeek(config.cron, config.timeZone, week);
-    if (!due || due.getTime() > started.getTime()) return undefined;
-    return run(started);
-  })().catch((error: unknown) => {
-    logger.error(`Direction of the week: start-up catch-up failed: ${(error as Error).message}`);
-    return undefined;
-  });
-
-  logger.info(
-    `Direction of the week: scheduled "${config.cron}" in ${config.timeZone} to channel ${config.channel}; ` +
-      `next run ${task.getNextRun()?.toISOString() ?? "never"}.`,
-  );
-
-  return {
-    catchUp,
-    nextRun: () => task.getNextRun(),
-    async stop() {
-      stopped = true;
-      clearTimeout(retryTimer);
-      await task.destroy();
-      await catchUp;
-      await inFlight;
-    },
-  };
-}
-
-function buildPublisher(options: WeeklyJobOptions, logger: WeeklyLogger): WeeklyPublisher {
-  if (!options.token) throw new Error("startWeeklyJob needs the bot token (SLACK_BOT_TOKEN)");
-  if (!options.store) throw new Error("startWeeklyJob needs the store");
-  return new WeeklyPublisher({
-    client: createWeeklyClient(options.token, options.apiUrl ? { apiUrl: options.apiUrl } : {}),
-    channel: options.config.channel,
-    timeZone: options.config.timeZone,
-    store: options.store,
-    content: new DirectionOfTheWeek(options.search),
-    logger,
-  });
+  /** Plans the next wake-up at `at` (by the scheduler's clock), at most `pollMs` away; started, sleeps until then (unref'd: it never keeps the process alive). */
+  private sleepUntil(at: number): void {
+    if (this.state === "stopped") return;
+    const now = this.now().getTime();
+    const ms = Math.min(Math.max(0, at - now), this.timing.pollMs);
+    this.wake = new Date(now + ms);
+    if (this.state !== "running") return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.refresh(), ms);
+    this.timer.unref();
+  }
 }

@@ -41,14 +41,15 @@ const RETRYABLE_PLATFORM = new Set([
   "service_unavailable",
 ]);
 
-export function classifySlackError(error: unknown, channel: string): SlackFailure {
+/** @param where the channel at fault in the admin's terms (`DIRECTIONS_CHANNEL=C…`, `channel C…`), for the fix. */
+export function classifySlackError(error: unknown, where: string): SlackFailure {
   const coded = error as { code?: string } | null;
   switch (coded?.code) {
     case webApi.ErrorCode.PlatformError: {
       const data = (error as webApi.WebAPIPlatformError).data as { error: string; needed?: string };
       const code = data.error;
       if (RETRYABLE_PLATFORM.has(code)) return { kind: "retryable", code, unknownOutcome: MAY_HAVE_POSTED.has(code) };
-      const fix = adminFix(code, `DIRECTIONS_CHANNEL=${channel}`, data.needed) ?? `Slack refused the call (${code}); see https://api.slack.com/methods for what it means`;
+      const fix = adminFix(code, where, data.needed) ?? `Slack refused the call (${code}); see https://api.slack.com/methods for what it means`;
       return { kind: "permanent", code, fix };
     }
     case webApi.ErrorCode.RateLimitedError: {

@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { openStore, readStoreConfig, StoreError, type Claim, type PostRecord, type Store, type StoreConfig, type WeekPlan, type WeekView } from "../src/store/index.js";
+import { openStore, readStoreConfig, StoreError, type Claim, type PostRecord, type Store, type StoreConfig, type Subscription, type WeekPlan, type WeekView } from "../src/store/index.js";
 import { freePort, PG_PASSWORD } from "./support/postgres.js";
 import { openForTest, storeEngines } from "./support/stores.js";
 
@@ -31,6 +31,47 @@ function claimIfFree(runId: string) {
 describe.each(engines)("store on $name", (engine) => {
   const test = it.skipIf(engine.skip !== undefined);
   const open = async (config?: StoreConfig, now?: () => number): Promise<Store> => openForTest(config ?? (await engine.fresh()), now ? { now } : {});
+
+  describe("subscribed channels", () => {
+    const subscription = (channel: string, extra: Partial<Subscription> = {}): Subscription => ({
+      channel,
+      schedule: { day: 3, minute: 630 },
+      timeZone: "Asia/Shanghai",
+      source: "slack",
+      activeFrom: "2026-12-01T02:00:00.000Z",
+      createdBy: "U0ANNA",
+      createdAt: "2026-12-01T02:00:00.000Z",
+      updatedBy: "U0BO",
+      updatedAt: "2026-12-02T03:00:00.000Z",
+      ...extra,
+    });
+
+    test("keeps every field of a subscription, changes it under the channel's lock, and removes it", async () => {
+      const store = await open();
+      const full = subscription("C0FULL", { paused: { until: "2027-W02" }, skipWeek: "2026-W50", broken: { reason: "is_archived", since: "2026-12-03T00:00:00.000Z" } });
+      expect(await store.changeSubscription("C0FULL", () => full)).toEqual(full);
+      const deployment = subscription("C0DEPLOY", { schedule: { cron: "0 9 * * 1" }, source: "deployment", paused: {} });
+      await store.changeSubscription("C0DEPLOY", () => deployment);
+      expect(await store.subscriptions()).toEqual([deployment, full]);
+      expect(await store.subscription("C0FULL")).toEqual(full);
+      expect(await store.changeSubscription("C0FULL", () => undefined)).toEqual(full); // left as it is
+      await store.changeSubscription("C0FULL", () => null);
+      expect(await store.subscription("C0FULL")).toBeUndefined();
+      expect(await store.subscriptions()).toEqual([deployment]);
+    });
+
+    test("changes from two replicas at once are never lost", async () => {
+      const config = await engine.fresh();
+      const [a, b] = [await open(config), await open(config)];
+      await a.changeSubscription("C0BUSY", () => subscription("C0BUSY", { updatedBy: "" }));
+      // Each change appends its name to updatedBy: a lost update would drop one.
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).changeSubscription("C0BUSY", (current) => ({ ...current!, updatedBy: `${current!.updatedBy}${i},` }))),
+      );
+      const names = (await a.subscription("C0BUSY"))!.updatedBy.split(",").filter(Boolean);
+      expect(names.sort()).toEqual(Array.from({ length: 20 }, (_, i) => String(i)).sort());
+    });
+  });
 
   describe("answered deliveries", () => {
     test("the first claim of a delivery wins; a copy sharing any key is a duplicate, and its other keys are remembered", async () => {

@@ -5,7 +5,7 @@
  * the scheduler's own next wake-up and lets it tick.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Store } from "../src/store/index.js";
+import { openStore, type Store, type StoreConfig } from "../src/store/index.js";
 import { WeeklyChannels } from "../src/weekly/channels.js";
 import { DirectionOfTheWeek } from "../src/weekly/direction-post.js";
 import type { WeeklyPost } from "../src/weekly/post.js";
@@ -13,6 +13,7 @@ import { createWeeklyClient } from "../src/weekly/publisher.js";
 import { WeeklyScheduler, type SchedulerTiming } from "../src/weekly/scheduler.js";
 import { localDateTime } from "../src/weekly/week.js";
 import { startFakeSlack, type FakeSlack } from "./support/fake-slack.js";
+import { storeEngines } from "./support/stores.js";
 import { fakeSearch, memoryLogger, noWait, openTempStore, smallCorpus, tempDir, type TempDir } from "./support/weekly-fixtures.js";
 
 const BERLIN = "C0BERLIN1";
@@ -41,9 +42,9 @@ afterEach(async () => {
   tmp.cleanup();
 });
 
-/** A bot process: its own connection to the one SQLite file, its channels and scheduler (a long poll, so that wake-ups are the posts' times). */
-async function replica(timing: Partial<SchedulerTiming> = { pollMs: 7 * DAY }, sleep: (ms: number) => Promise<void> = noWait) {
-  const store = await openTempStore(tmp);
+/** A bot process: its own connection to the database (default: the test's SQLite file), its channels and scheduler (a long poll, so that wake-ups are the posts' times). */
+async function replica(timing: Partial<SchedulerTiming> = { pollMs: 7 * DAY }, sleep: (ms: number) => Promise<void> = noWait, database?: StoreConfig) {
+  const store = database ? await openStore(database) : await openTempStore(tmp);
   const logger = memoryLogger();
   const channels = new WeeklyChannels({ store, content, now });
   const scheduler = new WeeklyScheduler({
@@ -216,11 +217,14 @@ describe("a channel that goes away", () => {
   });
 });
 
-describe("several replicas and Slack's limits", () => {
-  it("two replicas on one database post once per channel per week, and see each other's changes", async () => {
+const { engines } = storeEngines();
+
+describe.each(engines)("two replicas on one $name database", (engine) => {
+  it.skipIf(engine.skip !== undefined)("post once per channel per week, and see each other's changes", async () => {
     clock = new Date("2027-01-04T08:00:00Z");
-    const one = await replica();
-    const two = await replica();
+    const database = await engine.fresh();
+    const one = await replica(undefined, noWait, database);
+    const two = await replica(undefined, noWait, database);
     await one.channels.here(BERLIN, "U0ANNA", "UTC");
     await two.channels.here(SHANGHAI, "U0BO", "Asia/Shanghai");
     await runUntil("2027-01-26T00:00:00Z", one.scheduler, two.scheduler);
@@ -228,6 +232,9 @@ describe("several replicas and Slack's limits", () => {
     expect(postsIn(SHANGHAI).map((p) => p.week)).toEqual(["2027-W02", "2027-W03", "2027-W04"]); // turned on after Monday 09:00 Shanghai
     expect(slack.messagesIn(BERLIN)).toHaveLength(4);
   });
+});
+
+describe("the scheduler and Slack's limits", () => {
 
   it("wakes within a minute by default, so a change made on another replica is picked up", async () => {
     clock = new Date("2027-01-04T08:00:00Z");

@@ -26,7 +26,7 @@ import type { ScheduledContent } from "./direction-post.js";
 import { delay } from "./claims.js";
 import type { WeeklyLogger } from "./logger.js";
 import { WeeklyPublisher, type PublishOutcome, type RetryPolicy } from "./publisher.js";
-import { nextPost } from "./schedule.js";
+import { describeSchedule, nextPost } from "./schedule.js";
 import { adminFix } from "../slack/fixes.js";
 
 /** Slack errors that mean the channel is gone for the bot: the subscription is broken until repaired. */
@@ -92,6 +92,8 @@ export class WeeklyScheduler {
   /** `idle`: ticks only when asked (tests, `post-weekly`); `running`: wakes by itself; `stopped`: for good. */
   private state: "idle" | "running" | "stopped" = "idle";
   private wake: Date | undefined;
+  /** Whether the first tick has logged which channels get the post. */
+  private described = false;
 
   constructor(options: WeeklySchedulerOptions) {
     this.options = options;
@@ -163,6 +165,10 @@ export class WeeklyScheduler {
       this.options.logger.error(`Direction of the week: cannot read the channels from the store (${error instanceof Error ? error.message : String(error)}); trying again shortly.`);
       this.sleepUntil(this.now().getTime() + Math.min(this.timing.pollMs, this.timing.retryTransientMs));
       return report;
+    }
+    if (!this.described) {
+      this.described = true;
+      this.options.logger.info(`Direction of the week: ${describeChannels(subscriptions)}.`);
     }
     let earliest = this.now().getTime() + this.timing.pollMs;
     for (const subscription of subscriptions) {
@@ -259,4 +265,12 @@ export class WeeklyScheduler {
     this.timer = setTimeout(() => this.refresh(), ms);
     this.timer.unref();
   }
+}
+
+/** "2 channels receive it (C1 Mondays at 09:00 Europe/Berlin, C2 …)", for the log at start. */
+function describeChannels(subscriptions: readonly Subscription[]): string {
+  if (subscriptions.length === 0) return "no channel receives it yet (/directions weekly here in a channel turns it on)";
+  const shown = subscriptions.slice(0, 10).map((s) => `${s.channel} ${describeSchedule(s.schedule)} ${s.timeZone}${s.broken ? ` (broken: ${s.broken.reason})` : s.paused ? " (paused)" : ""}`);
+  const more = subscriptions.length > shown.length ? `, and ${subscriptions.length - shown.length} more` : "";
+  return `${subscriptions.length} ${subscriptions.length === 1 ? "channel receives" : "channels receive"} it (${shown.join(", ")}${more})`;
 }

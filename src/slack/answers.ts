@@ -17,6 +17,7 @@ import {
   clampMessage,
 } from "./blocks.js";
 import { MAX_QUERY_CHARS } from "../search/analyze.js";
+import { RecentSearches } from "./recent-searches.js";
 import { parseRequest } from "./requests.js";
 
 /** The part of `DirectionsSearch` the Slack app uses. */
@@ -41,6 +42,8 @@ export interface PageOptions {
 
 export class Answers {
   readonly pageSize: number;
+  /** What each user searched for lately (`/directions <query>` and mentions), for the App Home. */
+  readonly searches = new RecentSearches();
 
   constructor(
     private readonly engine: SearchLike,
@@ -53,18 +56,23 @@ export class Answers {
     return this.engine.corpus;
   }
 
-  /** Reply to `/directions <text>`: help, the list, results with buttons, or nothing found. */
-  command(text: string): SlackMessage {
-    return this.reply(text, { buttons: true, greeting: () => helpMessage(this.corpus) });
+  /** How many passages discuss a direction. */
+  passageCount(directionId: string): number {
+    return this.engine.passageCount(directionId);
   }
 
-  /** Reply to a mention (text with the bot's `<@U…>` still in it): short help or the best excerpts. */
-  mention(text: string): SlackMessage {
-    return this.reply(text, { buttons: false, greeting: () => shortHelpMessage(this.engine.mostDiscussed(SUGGESTIONS)) });
+  /** Reply to `/directions <text>`: help, the list, results with buttons, or nothing found. A search is noted as `user`'s, if given. */
+  command(text: string, user?: string): SlackMessage {
+    return this.reply(text, user, { buttons: true, greeting: () => helpMessage(this.corpus) });
+  }
+
+  /** Reply to a mention (text with the bot's `<@U…>` still in it): short help or the best excerpts. A search is noted as `user`'s, if given. */
+  mention(text: string, user?: string): SlackMessage {
+    return this.reply(text, user, { buttons: false, greeting: () => shortHelpMessage(this.engine.mostDiscussed(SUGGESTIONS)) });
   }
 
   /** The two differ only in their buttons and in how they answer a greeting. */
-  private reply(text: string, { buttons, greeting }: { buttons: boolean; greeting: () => SlackMessage }): SlackMessage {
+  private reply(text: string, user: string | undefined, { buttons, greeting }: { buttons: boolean; greeting: () => SlackMessage }): SlackMessage {
     const request = parseRequest(text);
     switch (request.kind) {
       case "greeting":
@@ -74,6 +82,7 @@ export class Answers {
       case "list":
         return listMessage(this.corpus, (id) => this.engine.passageCount(id));
       case "search":
+        if (user !== undefined) this.searches.record(user, request.query);
         return this.results(request.query, 0, { buttons }, request.truncated ? MAX_QUERY_CHARS : undefined);
     }
   }

@@ -69,12 +69,12 @@ export function decodePage(value: string | undefined): PageState | undefined {
   }
 }
 
-const section = (text: string): types.SectionBlock => ({ type: "section", text: { type: "mrkdwn", text } });
-const context = (...texts: string[]): types.ContextBlock => ({
+export const section = (text: string): types.SectionBlock => ({ type: "section", text: { type: "mrkdwn", text } });
+export const context = (...texts: string[]): types.ContextBlock => ({
   type: "context",
   elements: texts.slice(0, LIMITS.contextElements).map((text) => ({ type: "mrkdwn", text })),
 });
-const divider = (): types.DividerBlock => ({ type: "divider" });
+export const divider = (): types.DividerBlock => ({ type: "divider" });
 
 /** "Model compression · 模型压缩", escaped. */
 export function directionLabel(direction: Direction): string {
@@ -200,13 +200,12 @@ export function resultsMessage(options: ResultsOptions): SlackMessage {
   return clampMessage({ text: `${who} ${fallback(`for “${truncate(query, 100)}”: ${summary}`)}`, blocks });
 }
 
-/** Lines "• *English* · 中文", chunked into sections that stay under the limits. */
-function directionSections(corpus: Corpus, describe: (d: Direction) => string): Block[] {
-  const lines = corpus.directions.map((d) => `• *${directionLabel(d)}*${describe(d)}`);
-  const blocks: Block[] = [];
+/** Lines of mrkdwn, each cut to 600 characters, chunked into as few sections as stay under the limits. */
+export function lineSections(lines: readonly string[]): types.SectionBlock[] {
+  const blocks: types.SectionBlock[] = [];
   let current = "";
   for (const line of lines) {
-    const piece = truncate(line, 600);
+    const piece = cutMrkdwn(line, 600);
     if (current !== "" && current.length + 1 + piece.length > LIMITS.ourSectionText) {
       blocks.push(section(current));
       current = "";
@@ -215,6 +214,11 @@ function directionSections(corpus: Corpus, describe: (d: Direction) => string): 
   }
   if (current !== "") blocks.push(section(current));
   return blocks;
+}
+
+/** Lines "• *English* · 中文", chunked into sections that stay under the limits. */
+function directionSections(corpus: Corpus, describe: (d: Direction) => string): Block[] {
+  return lineSections(corpus.directions.map((d) => `• *${directionLabel(d)}*${describe(d)}`));
 }
 
 const USAGE = [

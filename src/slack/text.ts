@@ -52,6 +52,11 @@ export function userMention(userId: string): string {
   return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : "Someone";
 }
 
+/** A link to a channel by id (`<#C123>`, shown by Slack as its name); anything that is not a channel id, escaped. */
+export function channelMention(channelId: string): string {
+  return /^[CG][A-Z0-9]+$/.test(channelId) ? `<#${channelId}>` : mrkdwnLiteral(channelId);
+}
+
 // ---------------------------------------------------------------------------
 // Incoming text
 

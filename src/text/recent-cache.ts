@@ -22,4 +22,9 @@ export class RecentCache<K, V> {
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as K);
     return value;
   }
+
+  /** The value for `key` if it is remembered, without making one or counting this as a use. */
+  peek(key: K): V | undefined {
+    return this.entries.get(key);
+  }
 }

@@ -35,6 +35,16 @@ export interface ChannelStatus {
 }
 
 /**
+ * The direction the App Home shows as this week's, and why: `posted` this
+ * week in `status`'s channel, the `next` post of `status`'s channel, or the
+ * `first` of a fresh rotation when no channel will post.
+ */
+export type FeaturedDirection =
+  | { direction: string; kind: "posted"; status: ChannelStatus; post: PostRecord }
+  | { direction: string; kind: "next"; status: ChannelStatus & { next: NextPost } }
+  | { direction: string; kind: "first" };
+
+/**
  * A change's answer: done (with the channel's status after it), or refused
  * because the channel has no subscription, or because what was asked belongs
  * to the deployment (`DIRECTIONS_CHANNEL`).
@@ -165,6 +175,31 @@ export class WeeklyChannels {
     const week = status?.next?.week ?? this.thisWeek(status?.subscription);
     const post = this.content.compose(week, choice);
     return post ? { post, week, ...(status ? { status } : {}) } : undefined;
+  }
+
+  /**
+   * This week's direction for the App Home, given every channel's status
+   * (`all()`): the one posted most recently this week (each channel's week in
+   * its own zone) in any channel; else the one of the soonest next post of any
+   * channel; else the first of a fresh rotation, what a channel turned on now
+   * would get. Undefined when no direction can be posted.
+   */
+  featured(statuses: readonly ChannelStatus[]): FeaturedDirection | undefined {
+    let posted: Extract<FeaturedDirection, { kind: "posted" }> | undefined;
+    let next: Extract<FeaturedDirection, { kind: "next" }> | undefined;
+    for (const status of statuses) {
+      const week = this.thisWeek(status.subscription);
+      for (const post of status.posts) {
+        if (post.week === week && (!posted || post.recordedAt > posted.post.recordedAt)) posted = { direction: post.direction, kind: "posted", status, post };
+      }
+      if (status.next && status.nextChoice && (!next || status.next.at < next.status.next.at)) {
+        next = { direction: status.nextChoice.direction, kind: "next", status: { ...status, next: status.next } };
+      }
+    }
+    const found = posted ?? next;
+    if (found) return found;
+    const first = this.content.choose([]);
+    return first ? { direction: first.direction, kind: "first" } : undefined;
   }
 
   /** Marks a subscription broken (its channel went away); true when it was not already. */

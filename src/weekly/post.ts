@@ -117,6 +117,33 @@ function pickExcerpts(excerpts: readonly Hit[]): Hit[] {
   return picked;
 }
 
+/** The direction's summary as the post shows it: one line, escaped, at most 1,500 characters. */
+export function summaryText(direction: Direction): string {
+  return escapeSlackText(truncate(oneLine(direction.summary), CAP.summary));
+}
+
+/**
+ * `*Papers to read*` and the direction's papers as links (at most 8, within
+ * 2,500 characters), or a link to an arXiv search when none were picked.
+ */
+export function papersText(direction: Direction): string {
+  const papers: string[] = [];
+  let papersLength = 0;
+  for (const paper of direction.papers.slice(0, CAP.maxPapers)) {
+    const line = `• ${slackLink(paper.url, truncate(oneLine(paper.title), CAP.paperTitle))}`;
+    if (papersLength + line.length + 1 > CAP.papersSection) break;
+    papers.push(line);
+    papersLength += line.length + 1;
+  }
+  if (papers.length === 0) {
+    // Many directions have no curated papers yet: point to a search rather than drop the section.
+    const query = oneLine(direction.name.en);
+    const url = `https://arxiv.org/search/?query=${encodeURIComponent(query)}&searchtype=all`;
+    papers.push(`None picked yet: ${slackLink(url, `search arXiv for “${truncate(query, CAP.arxivQuery)}”`)}`);
+  }
+  return `*Papers to read*\n${papers.join("\n")}`;
+}
+
 export function buildWeeklyPost(input: WeeklyPostInput): WeeklyPost {
   const { direction, week, cycle } = input;
   const command = input.command ?? "/directions";
@@ -127,7 +154,7 @@ export function buildWeeklyPost(input: WeeklyPostInput): WeeklyPost {
   const title = `${oneLine(direction.name.en)} · ${oneLine(direction.name.zh)}`.replace(/</g, "‹").replace(/>/g, "›");
   blocks.push({ type: "header", text: { type: "plain_text", text: truncate(title, SLACK_LIMITS.headerChars), emoji: true } });
 
-  blocks.push({ type: "section", text: { type: "mrkdwn", text: escapeSlackText(truncate(oneLine(direction.summary), CAP.summary)) } });
+  blocks.push({ type: "section", text: { type: "mrkdwn", text: summaryText(direction) } });
 
   const excerpts = pickExcerpts(input.excerpts);
   if (excerpts.length > 0) {
@@ -149,22 +176,8 @@ export function buildWeeklyPost(input: WeeklyPostInput): WeeklyPost {
     if (excerpts.some((hit) => hit.translation)) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: escapeSlackText(TRANSLATION_NOTE) }] });
   }
 
-  const papers: string[] = [];
-  let papersLength = 0;
-  for (const paper of direction.papers.slice(0, CAP.maxPapers)) {
-    const line = `• ${slackLink(paper.url, truncate(oneLine(paper.title), CAP.paperTitle))}`;
-    if (papersLength + line.length + 1 > CAP.papersSection) break;
-    papers.push(line);
-    papersLength += line.length + 1;
-  }
-  if (papers.length === 0) {
-    // Many directions have no curated papers yet: point to a search rather than drop the section.
-    const query = oneLine(direction.name.en);
-    const url = `https://arxiv.org/search/?query=${encodeURIComponent(query)}&searchtype=all`;
-    papers.push(`None picked yet: ${slackLink(url, `search arXiv for “${truncate(query, CAP.arxivQuery)}”`)}`);
-  }
   blocks.push({ type: "divider" });
-  blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Papers to read*\n${papers.join("\n")}` } });
+  blocks.push({ type: "section", text: { type: "mrkdwn", text: papersText(direction) } });
 
   const question = escapeSlackText(truncate(oneLine(questionFor(direction, cycle)), CAP.question));
   blocks.push({ type: "divider" });

@@ -170,6 +170,17 @@ export function appMention(options: MessageEventOptions): Record<string, unknown
   };
 }
 
+/** An app_home_opened event: `user` opened the app's Home tab (or its Messages tab). */
+export function appHomeOpened(options: { user?: string; tab?: "home" | "messages" } = {}): Record<string, unknown> {
+  return {
+    type: "app_home_opened",
+    user: options.user ?? TEST_USER_ID,
+    channel: "D0HOME",
+    tab: options.tab ?? "home",
+    event_ts: nowTs(),
+  };
+}
+
 /** A message event for the bot's own post, which Bolt's ignoreSelf must drop (it matches `user` to the bot user). */
 export function botMessage(options: Omit<MessageEventOptions, "user">): Record<string, unknown> {
   const ts = options.ts ?? nowTs();

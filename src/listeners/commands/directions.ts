@@ -10,7 +10,7 @@ export function directionsCommand(deps: ListenerDeps) {
   return async ({ command, ack, logger }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     let reply: SlackMessage;
     try {
-      reply = deps.answers.command(command.text ?? "");
+      reply = deps.answers.command(command.text ?? "", command.user_id);
     } catch (error) {
       logger.error(`Could not answer /directions from ${command.user_id} in ${command.channel_id}:`, error);
       reply = errorMessage();

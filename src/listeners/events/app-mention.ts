@@ -26,7 +26,7 @@ export function appMention(deps: ListenerDeps) {
 
     let reply: SlackMessage;
     try {
-      reply = deps.answers.mention(event.text ?? "");
+      reply = deps.answers.mention(event.text ?? "", event.user);
     } catch (error) {
       logger.error(`Could not answer the mention ${event.channel}/${event.ts}:`, error);
       reply = errorMessage();

@@ -1,0 +1,199 @@
+/**
+ * The App Home tab: what the bot does and how to ask it (English and
+ * Chinese), this week's direction with its summary and papers, the directions
+ * with how many excerpts discuss each, the channels that receive the weekly
+ * post, and the user's own recent searches. A pure function: data in, a
+ * `home` view out; `app_home_opened` gathers the data and publishes it.
+ *
+ * "This week's direction" is the one posted most recently this week in any
+ * channel, else the one of the soonest next post in any channel, else the
+ * first of a fresh rotation (`WeeklyChannels.featured`).
+ *
+ * Slack allows 100 blocks in a view and 3,000 characters per section. Each
+ * part here has a character budget and is grouped into few sections, so that
+ * a corpus of hundreds of directions, or a workspace of hundreds of
+ * subscribed channels, still fits with room to spare (`homeLimitProblems`).
+ */
+import type { types } from "@slack/bolt";
+import type { Corpus, Direction } from "../corpus/types.js";
+import type { ChannelStatus, FeaturedDirection } from "../weekly/channels.js";
+import { papersText, summaryText } from "../weekly/post.js";
+import { describeSchedule, formatLocal } from "../weekly/schedule.js";
+import { context, cutMrkdwn, directionLabel, divider, lineSections, LIMITS, quoteQuery, section, type Block } from "./blocks.js";
+import { channelMention, escapeSlackText, mrkdwnLiteral, truncate } from "./text.js";
+
+export type HomeBlock = Block | types.HeaderBlock;
+
+export interface HomeView {
+  type: "home";
+  blocks: HomeBlock[];
+}
+
+export interface HomeInput {
+  corpus: Corpus;
+  passageCount: (directionId: string) => number;
+  /** The weekly post: every channel's status and this week's direction; absent where the app runs without a store. */
+  weekly?: { channels: readonly ChannelStatus[]; featured?: FeaturedDirection };
+  /** The user's recent searches, newest first. */
+  searches: readonly string[];
+}
+
+/** Slack's limits for a Home tab, and the lower ones we hold ourselves to. */
+export const HOME_LIMITS = {
+  /** Slack: 100 blocks per view. */
+  blocks: 100,
+  /** Slack: 150 characters per header. */
+  headerText: 150,
+  /** Ours: blocks we produce (the parts below stay far under it by construction). */
+  ourBlocks: 60,
+  /** Ours: characters of the directions list (about 6 sections). */
+  directionsText: 16_000,
+  /** Ours: characters of the channels list (about 3 sections). */
+  channelsText: 8_000,
+} as const;
+
+const REPAIR = "run `/directions weekly here` there to repair";
+
+const INTRO = [
+  "I answer questions about which deep-learning research directions are worth following, with excerpts from expert answers (in Chinese, with our English translation). Ask in English or Chinese.",
+  "我用专家回答的摘录回答哪些深度学习研究方向值得追踪,中英文提问皆可。",
+].join("\n");
+
+const HOW_TO_ASK = [
+  "*How to ask · 怎么问*",
+  "• `/directions &lt;question&gt;`: the best excerpts, only you see them · 最相关的摘录,只有你能看到",
+  "• `@directions &lt;question&gt;` in a channel: I answer in its thread · 在频道里 @我,我在消息串里回答",
+  "• `/directions list`: every direction, with a summary · 所有研究方向及简介",
+  "• `/directions weekly here`: a direction of the week in that channel · 在该频道每周推送一个方向",
+  "E.g. `/directions model compression` or `/directions 数据标注太贵怎么办`",
+].join("\n");
+
+const LANGUAGES =
+  "Ask in English and the excerpts come in our English translation, the author's original (原文) beneath; ask in Chinese and the original comes first. 用中文提问,先显示原文。";
+
+const header = (text: string): types.HeaderBlock => ({
+  type: "header",
+  text: { type: "plain_text", text: truncate(text, HOME_LIMITS.headerText), emoji: true },
+});
+
+/** The Home tab of a user. */
+export function homeView(input: HomeInput): HomeView {
+  const blocks: HomeBlock[] = [header("directions · 深度学习前沿方向"), section(INTRO), section(HOW_TO_ASK), context(LANGUAGES)];
+  const featured = input.weekly?.featured;
+  const direction = featured && input.corpus.directions.find((d) => d.id === featured.direction);
+  if (featured && direction) blocks.push(divider(), ...featuredBlocks(featured, direction));
+  blocks.push(divider(), ...directionBlocks(input.corpus, input.passageCount));
+  if (input.weekly) blocks.push(divider(), ...channelBlocks(input.weekly.channels));
+  blocks.push(divider(), ...searchBlocks(input.searches));
+  return { type: "home", blocks };
+}
+
+function featuredBlocks(featured: FeaturedDirection, direction: Direction): HomeBlock[] {
+  return [
+    header("Direction of the week · 本周方向"),
+    section(cutMrkdwn(`*${directionLabel(direction)}*\n${summaryText(direction)}`, LIMITS.ourSectionText)),
+    section(papersText(direction)),
+    context(featuredWhere(featured)),
+  ];
+}
+
+/** Where this week's direction comes from, in a few words. */
+function featuredWhere(featured: FeaturedDirection): string {
+  switch (featured.kind) {
+    case "posted":
+      return `Posted this week (${featured.post.week}) in ${channelMention(featured.status.subscription.channel)}.`;
+    case "next": {
+      const { subscription, next } = featured.status;
+      return `Coming next in ${channelMention(subscription.channel)}: ${when(next.at, subscription.timeZone)}.`;
+    }
+    case "first":
+      return "No weekly post is coming in any channel: this is the direction a channel turned on now with `/directions weekly here` would get first.";
+  }
+}
+
+/** `Mon 7 Dec 2026, 09:00 (Asia/Shanghai)`. Zone names and error codes are escaped but keep their `_`: inside a word it never turns italic. */
+function when(at: Date, timeZone: string): string {
+  return `${formatLocal(at, timeZone)} (${escapeSlackText(timeZone)})`;
+}
+
+function directionBlocks(corpus: Corpus, passageCount: (id: string) => number): HomeBlock[] {
+  const counted = corpus.directions
+    .map((direction, order) => ({ direction, order, count: passageCount(direction.id) }))
+    .sort((a, b) => b.count - a.count || a.order - b.order);
+  const lines = counted.map(({ direction, count }) => `• *${directionLabel(direction)}*: ${count} ${count === 1 ? "excerpt" : "excerpts"}`);
+  return [
+    header(`Directions · 研究方向 (${corpus.directions.length})`),
+    ...lineSections(withinBudget(lines, HOME_LIMITS.directionsText, (n) => `…and ${n} more: \`/directions list\` shows them all.`)),
+    context("Most discussed first. `/directions list` gives a summary of each."),
+  ];
+}
+
+function channelBlocks(channels: readonly ChannelStatus[]): HomeBlock[] {
+  const title = header("Weekly post · 每周推送");
+  if (channels.length === 0) {
+    return [
+      title,
+      section("No channel receives the direction of the week yet. Run `/directions weekly here` in a channel to start it there (Mondays 09:00 in your time zone).\n在频道中运行 `/directions weekly here` 即可开启每周推送。"),
+    ];
+  }
+  const lines = channels.map(channelLine);
+  return [
+    title,
+    ...lineSections(withinBudget(lines, HOME_LIMITS.channelsText, (n) => `…and ${n} more channels.`)),
+    context("In a channel: `/directions weekly status`, `time`, `pause`, `resume`, `skip` or `stop`."),
+  ];
+}
+
+/** `• #channel: Mondays at 09:00 (Asia/Shanghai) · next Mon 7 Dec 2026, 09:00 (Asia/Shanghai)`, or why nothing comes. */
+function channelLine({ subscription, next }: ChannelStatus): string {
+  const where = `• ${channelMention(subscription.channel)}`;
+  if (subscription.broken) return `${where}: :warning: broken: ${escapeSlackText(subscription.broken.reason)} — ${REPAIR}`;
+  const schedule = `${mrkdwnLiteral(describeSchedule(subscription.schedule))} (${escapeSlackText(subscription.timeZone)})`;
+  if (subscription.paused && subscription.paused.until === undefined) return `${where}: ${schedule}, paused until \`/directions weekly resume\``;
+  if (!next) return `${where}: ${schedule}, no post scheduled`;
+  const paused = subscription.paused?.until !== undefined ? `, paused until ${subscription.paused.until}` : "";
+  return `${where}: ${schedule}${paused} · next ${when(next.at, subscription.timeZone)}`;
+}
+
+function searchBlocks(searches: readonly string[]): HomeBlock[] {
+  const list =
+    searches.length > 0
+      ? searches.map((query) => `• ${quoteQuery(query, 150)}`).join("\n")
+      : "None yet. Try `/directions model compression` or `@directions 数据标注太贵怎么办?`";
+  return [
+    header("Your recent searches · 你最近的搜索"),
+    section(list),
+    context("Only you see them. Kept in the app's memory only, not in its database: forgotten when it restarts. 仅保存在内存中,重启后清除。"),
+  ];
+}
+
+/** The lines that fit in `budget` characters, and then one line saying how many did not. */
+function withinBudget(lines: readonly string[], budget: number, more: (n: number) => string): string[] {
+  const kept: string[] = [];
+  let used = 0;
+  for (const line of lines) {
+    if (used + line.length + 1 > budget) return [...kept, more(lines.length - kept.length)];
+    kept.push(line);
+    used += line.length + 1;
+  }
+  return kept;
+}
+
+/** What in a Home view breaks Slack's limits or our headroom (empty when it is fine). */
+export function homeLimitProblems(view: HomeView): string[] {
+  const problems: string[] = [];
+  if (view.type !== "home") problems.push(`view type ${String(view.type)}`);
+  if (view.blocks.length > HOME_LIMITS.ourBlocks) problems.push(`${view.blocks.length} blocks`);
+  for (const [i, block] of view.blocks.entries()) {
+    if (block.type === "header" && (block.text.text.length === 0 || block.text.text.length > HOME_LIMITS.headerText)) {
+      problems.push(`header (block ${i}) has ${block.text.text.length} chars`);
+    }
+    if (block.type === "section" && (!block.text || block.text.text.length === 0 || block.text.text.length > LIMITS.ourSectionText)) {
+      problems.push(`section (block ${i}) has ${block.text?.text.length ?? 0} chars`);
+    }
+    if (block.type === "context" && (block.elements.length === 0 || block.elements.length > LIMITS.contextElements)) {
+      problems.push(`context (block ${i}) has ${block.elements.length} elements`);
+    }
+  }
+  return problems;
+}

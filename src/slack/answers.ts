@@ -17,7 +17,8 @@ import {
   clampMessage,
 } from "./blocks.js";
 import { MAX_QUERY_CHARS } from "../search/analyze.js";
-import { parseRequest } from "./requests.js";
+import { parseRequest, type Request } from "./requests.js";
+import { weeklyElsewhereMessage } from "./weekly-messages.js";
 
 /** The part of `DirectionsSearch` the Slack app uses. */
 export interface SearchLike {
@@ -53,9 +54,13 @@ export class Answers {
     return this.engine.corpus;
   }
 
-  /** Reply to `/directions <text>`: help, the list, results with buttons, or nothing found. */
-  command(text: string): SlackMessage {
-    return this.reply(text, { buttons: true, greeting: () => helpMessage(this.corpus) });
+  /**
+   * Reply to `/directions <text>` (or to its request, parsed already): help,
+   * the list, results with buttons, or nothing found. The Slack app routes
+   * `weekly …` itself; elsewhere (the terminal) it gets a pointer to Slack.
+   */
+  command(input: string | Request): SlackMessage {
+    return this.reply(input, { buttons: true, greeting: () => helpMessage(this.corpus) });
   }
 
   /** Reply to a mention (text with the bot's `<@U…>` still in it): short help or the best excerpts. */
@@ -64,8 +69,8 @@ export class Answers {
   }
 
   /** The two differ only in their buttons and in how they answer a greeting. */
-  private reply(text: string, { buttons, greeting }: { buttons: boolean; greeting: () => SlackMessage }): SlackMessage {
-    const request = parseRequest(text);
+  private reply(input: string | Request, { buttons, greeting }: { buttons: boolean; greeting: () => SlackMessage }): SlackMessage {
+    const request = typeof input === "string" ? parseRequest(input) : input;
     switch (request.kind) {
       case "greeting":
         return greeting();
@@ -75,6 +80,8 @@ export class Answers {
         return listMessage(this.corpus, (id) => this.engine.passageCount(id));
       case "search":
         return this.results(request.query, 0, { buttons }, request.truncated ? MAX_QUERY_CHARS : undefined);
+      case "weekly":
+        return weeklyElsewhereMessage();
     }
   }
 

@@ -17,7 +17,7 @@ import { ConfigError, type HttpConfig, type SocketConfig } from "./config.js";
 import { registerListeners, type WeeklyDeps } from "./listeners/index.js";
 import { createHttpReceiver, guardSocketMode } from "./receivers.js";
 import { Answers, type SearchLike } from "./slack/answers.js";
-import { adminFix } from "./slack/fixes.js";
+import { adminFix, slackError } from "./slack/fixes.js";
 import { DeliveryMemory } from "./slack/dedupe.js";
 import { AppLogger } from "./slack/logger.js";
 import { originOf, ResponseUrlError, ResponseUrls } from "./slack/response-url.js";
@@ -57,15 +57,6 @@ export interface SlackApp {
   readonly logger: Logger;
   start(): Promise<StartedSlackApp>;
   stop(): Promise<void>;
-}
-
-/** A Web API error's Slack error code (`invalid_auth`, …), and for `missing_scope` the scope needed, if it is one. */
-function slackError(error: unknown): { code?: string; needed?: string } {
-  const data = (error as { data?: { error?: unknown; needed?: unknown } } | undefined)?.data;
-  return {
-    ...(typeof data?.error === "string" ? { code: data.error } : {}),
-    ...(typeof data?.needed === "string" ? { needed: data.needed } : {}),
-  };
 }
 
 function isWebApiError(error: unknown): boolean {

@@ -54,7 +54,7 @@ describe("terminal mode with piped input", () => {
   });
 
   it("handles help, list, nothing found, greetings, more and other commands", async () => {
-    const input = ["/directions", "/directions list", "/directions kubernetes", "hello", "more", "/directions interpretability", "more", "more", "more", "/weather", ""].join("\n");
+    const input = ["/directions", "/directions list", "/directions kubernetes", "hello", "more", "/directions interpretability", "more", "more", "more", "/weather", "/directions weekly here", ""].join("\n");
     const { code, stdout } = await start(input).done;
     expect(code).toBe(0);
     expect(stdout).toContain("How to use /directions");
@@ -65,6 +65,7 @@ describe("terminal mode with piped input", () => {
     expect(stdout).toContain("“interpretability” (7–9)");
     expect(stdout.match(/Nothing more to show; type \/directions <question> to page through excerpts\./g)).toHaveLength(2);
     expect(stdout).toContain('Only /directions is available here; try "/directions help".');
+    expect(stdout).toContain("The direction of the week is managed with /directions weekly … in the channel it concerns");
   });
 
   it("shows English first for an English query and the original first for a Chinese one, the other beneath", async () => {

@@ -18,7 +18,8 @@ import {
 } from "./blocks.js";
 import { MAX_QUERY_CHARS } from "../search/analyze.js";
 import { RecentSearches } from "./recent-searches.js";
-import { parseRequest } from "./requests.js";
+import { parseRequest, type Request } from "./requests.js";
+import { weeklyElsewhereMessage } from "./weekly-messages.js";
 
 /** The part of `DirectionsSearch` the Slack app uses. */
 export interface SearchLike {
@@ -61,9 +62,14 @@ export class Answers {
     return this.engine.passageCount(directionId);
   }
 
-  /** Reply to `/directions <text>`: help, the list, results with buttons, or nothing found. A search is noted as `user`'s, if given. */
-  command(text: string, user?: string): SlackMessage {
-    return this.reply(text, user, { buttons: true, greeting: () => helpMessage(this.corpus) });
+  /**
+   * Reply to `/directions <text>` (or to its request, parsed already): help,
+   * the list, results with buttons, or nothing found. The Slack app routes
+   * `weekly …` itself; elsewhere (the terminal) it gets a pointer to Slack.
+   * A search is noted as `user`'s, if given.
+   */
+  command(input: string | Request, user?: string): SlackMessage {
+    return this.reply(input, user, { buttons: true, greeting: () => helpMessage(this.corpus) });
   }
 
   /** Reply to a mention (text with the bot's `<@U…>` still in it): short help or the best excerpts. A search is noted as `user`'s, if given. */
@@ -72,8 +78,8 @@ export class Answers {
   }
 
   /** The two differ only in their buttons and in how they answer a greeting. */
-  private reply(text: string, user: string | undefined, { buttons, greeting }: { buttons: boolean; greeting: () => SlackMessage }): SlackMessage {
-    const request = parseRequest(text);
+  private reply(input: string | Request, user: string | undefined, { buttons, greeting }: { buttons: boolean; greeting: () => SlackMessage }): SlackMessage {
+    const request = typeof input === "string" ? parseRequest(input) : input;
     switch (request.kind) {
       case "greeting":
         return greeting();
@@ -84,6 +90,8 @@ export class Answers {
       case "search":
         if (user !== undefined) this.searches.record(user, request.query);
         return this.results(request.query, 0, { buttons }, request.truncated ? MAX_QUERY_CHARS : undefined);
+      case "weekly":
+        return weeklyElsewhereMessage();
     }
   }
 

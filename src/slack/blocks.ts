@@ -225,6 +225,7 @@ const USAGE = [
   "*How to use /directions*",
   "• `/directions &lt;question or keywords&gt;`: the best excerpts from expert answers, only you see them; then *Show more* or *Share in channel*. E.g. `/directions model compression` or `/directions 数据标注太贵怎么办`",
   "• `/directions list`: the research directions",
+  "• `/directions weekly help`: a direction of the week posted in a channel; turn it on there with `/directions weekly here`, then pick its time, pause or skip it",
   "• Mention me with a question in a channel and I answer in its thread.",
   "• Ask in English and the excerpts come in our English translation, the author's original (原文) beneath; ask in Chinese and the original comes first. 用中文提问,先显示原文。",
 ].join("\n");

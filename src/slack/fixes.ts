@@ -2,6 +2,7 @@
  * What an admin can do about a Slack error code that needs one: one table for
  * the bot's replies and the weekly post. `{channel}` names the channel at
  * fault in the caller's terms (the channel id, or `DIRECTIONS_CHANNEL=…`).
+ * And `slackError`, which reads the code off a failed Web API call.
  */
 const BUG = "Slack refused a malformed message: this is a bug in directions, please report it";
 
@@ -33,4 +34,13 @@ const FIXES: Record<string, string> = {
 export function adminFix(code: string, channel: string, needed?: string): string | undefined {
   if (code === "missing_scope" && needed) return `add the bot scope ${needed} on the app's OAuth & Permissions page, then reinstall the app`;
   return FIXES[code]?.replace(/\{channel\}/g, channel);
+}
+
+/** A Web API error's Slack error code (`invalid_auth`, …), and for `missing_scope` the scope needed, if it is one. */
+export function slackError(error: unknown): { code?: string; needed?: string } {
+  const data = (error as { data?: { error?: unknown; needed?: unknown } } | undefined)?.data;
+  return {
+    ...(typeof data?.error === "string" ? { code: data.error } : {}),
+    ...(typeof data?.needed === "string" ? { needed: data.needed } : {}),
+  };
 }

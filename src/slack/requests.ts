@@ -1,4 +1,7 @@
 import { MAX_QUERY_CHARS } from "../search/analyze.js";
+import { MAX_PAUSE_WEEKS } from "../weekly/channels.js";
+import { parseClockTime, parseWeekday } from "../weekly/schedule.js";
+import { isValidTimeZone } from "../weekly/week.js";
 import { cutAt, normalizeIncomingText } from "./text.js";
 
 export type Request =
@@ -6,7 +9,30 @@ export type Request =
   | { kind: "list" }
   /** A mention with nothing to look up ("hi", "thanks", or nothing at all). */
   | { kind: "greeting" }
-  | { kind: "search"; query: string; truncated: boolean };
+  | { kind: "search"; query: string; truncated: boolean }
+  /** `weekly …`: the direction of the week in the channel (`/directions weekly …`). */
+  | { kind: "weekly"; weekly: WeeklyRequest };
+
+/** The `weekly` subcommands that take no argument. */
+const WEEKLY_PLAIN_SUBCOMMANDS = ["here", "resume", "skip", "stop", "status", "preview"] as const;
+type PlainSubcommand = (typeof WEEKLY_PLAIN_SUBCOMMANDS)[number];
+
+/** What `weekly …` asked for, or what was wrong with it. */
+export type WeeklyRequest =
+  | { sub: "help" }
+  | { sub: PlainSubcommand }
+  /** `minute`: after local midnight; `timeZone`: absent to keep the channel's. */
+  | { sub: "time"; day: number; minute: number; timeZone?: string }
+  /** `weeks`: absent to pause until `resume`. */
+  | { sub: "pause"; weeks?: number }
+  /** Bad input to `of` (a subcommand, or `unknown`): `problems` names the wrong parts as typed; the reply says what is accepted. */
+  | { sub: "invalid"; of: "time" | "pause" | PlainSubcommand | "unknown"; problems: WeeklyProblem[] };
+
+/** One wrong part of a `weekly` command, as typed. */
+export interface WeeklyProblem {
+  part: "day" | "time" | "zone" | "weeks" | "extra" | "missing" | "subcommand";
+  text: string;
+}
 
 const HELP_WORDS = new Set(["help", "usage", "?", "？", "帮助", "用法", "怎么用", "说明", "h"]);
 const LIST_WORDS = new Set(["list", "ls", "directions", "列表", "方向", "所有方向"]);
@@ -55,7 +81,7 @@ function keyword(text: string): string {
 }
 
 /**
- * Reads what the user asked for: `help`, `list`, a greeting, or a query.
+ * Reads what the user asked for: `help`, `list`, `weekly …`, a greeting, or a query.
  * `raw` is text as Slack delivers it (the slash command's text, or a mention's
  * text with the bot's own `<@U…>` in it); a leading `@directions` or
  * `/directions` (as typed in the terminal) is ignored.
@@ -63,6 +89,8 @@ function keyword(text: string): string {
 export function parseRequest(raw: string): Request {
   let text = normalizeIncomingText(raw);
   text = text.replace(/^(?:[@/]directions\b[\s:,，：]*)+/i, "").trim();
+  const weekly = /^weekly(?:\s+|$)/i.exec(text);
+  if (weekly) return { kind: "weekly", weekly: parseWeekly(text.slice(weekly[0].length)) };
   const word = keyword(text);
   if (word === "" || GREETINGS.has(word)) return { kind: "greeting" };
   if (HELP_WORDS.has(word)) return { kind: "help" };
@@ -71,4 +99,55 @@ export function parseRequest(raw: string): Request {
     return { kind: "search", query: cutAt(text, MAX_QUERY_CHARS).trim(), truncated: true };
   }
   return { kind: "search", query: text, truncated: false };
+}
+
+/**
+ * Reads `weekly <sub> …` (the text after `weekly`, normalized): help for
+ * nothing or `help`, a subcommand with its checked arguments, or what was
+ * wrong with it. Case does not matter; time zones are IANA names, kept in
+ * their canonical spelling (`asia/shanghai` → `Asia/Shanghai`).
+ */
+export function parseWeekly(text: string): WeeklyRequest {
+  const [first = "", ...args] = text.split(" ").filter((word) => word !== "");
+  const sub = first.toLowerCase();
+  if (sub === "" || HELP_WORDS.has(keyword(sub))) return { sub: "help" };
+  if (sub === "time") return parseTime(args);
+  if (sub === "pause") return parsePause(args);
+  const plain = WEEKLY_PLAIN_SUBCOMMANDS.find((name) => name === sub);
+  if (!plain) return { sub: "invalid", of: "unknown", problems: [{ part: "subcommand", text: first }] };
+  if (args.length > 0) return { sub: "invalid", of: plain, problems: [{ part: "extra", text: args.join(" ") }] };
+  return { sub: plain };
+}
+
+function parseTime(args: string[]): WeeklyRequest {
+  const [dayText, timeText, zoneText, ...extra] = args;
+  if (dayText === undefined || timeText === undefined) {
+    return { sub: "invalid", of: "time", problems: [{ part: "missing", text: args.join(" ") }] };
+  }
+  const problems: WeeklyProblem[] = [];
+  const day = parseWeekday(dayText);
+  if (day === undefined) problems.push({ part: "day", text: dayText });
+  const minute = parseClockTime(timeText);
+  if (minute === undefined) problems.push({ part: "time", text: timeText });
+  const timeZone = zoneText === undefined ? undefined : canonicalZone(zoneText);
+  if (zoneText !== undefined && timeZone === undefined) problems.push({ part: "zone", text: zoneText });
+  if (extra.length > 0) problems.push({ part: "extra", text: extra.join(" ") });
+  if (problems.length > 0 || day === undefined || minute === undefined) return { sub: "invalid", of: "time", problems };
+  return { sub: "time", day, minute, ...(timeZone !== undefined ? { timeZone } : {}) };
+}
+
+function parsePause(args: string[]): WeeklyRequest {
+  if (args.length === 0) return { sub: "pause" };
+  const weeks = /^\d{1,3}$/.test(args[0]!) ? Number(args[0]) : undefined;
+  if (args.length > 1 || weeks === undefined || weeks < 1 || weeks > MAX_PAUSE_WEEKS) {
+    return { sub: "invalid", of: "pause", problems: [{ part: "weeks", text: args.join(" ") }] };
+  }
+  return { sub: "pause", weeks };
+}
+
+/** An IANA zone name as typed, in its canonical case when only the case differs; undefined when this Node does not know it. */
+function canonicalZone(text: string): string | undefined {
+  if (!isValidTimeZone(text)) return undefined;
+  const resolved = new Intl.DateTimeFormat("en-US", { timeZone: text }).resolvedOptions().timeZone;
+  return resolved.toLowerCase() === text.toLowerCase() ? resolved : text;
 }

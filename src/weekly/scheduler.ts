@@ -26,7 +26,7 @@ import type { ScheduledContent } from "./direction-post.js";
 import { delay } from "./claims.js";
 import type { WeeklyLogger } from "./logger.js";
 import { WeeklyPublisher, type PublishOutcome, type RetryPolicy } from "./publisher.js";
-import { describeSchedule, nextPost } from "./schedule.js";
+import { describeSchedule, formatLocal, nextPost, type NextPost } from "./schedule.js";
 import { adminFix } from "../slack/fixes.js";
 
 /** Slack errors that mean the channel is gone for the bot: the subscription is broken until repaired. */
@@ -166,16 +166,15 @@ export class WeeklyScheduler {
       this.sleepUntil(this.now().getTime() + Math.min(this.timing.pollMs, this.timing.retryTransientMs));
       return report;
     }
-    if (!this.described) {
-      this.described = true;
-      this.options.logger.info(`Direction of the week: ${describeChannels(subscriptions)}.`);
-    }
     let earliest = this.now().getTime() + this.timing.pollMs;
+    /** Each channel's next post after this tick, for the log line of the first one. */
+    const upcoming = new Map<string, NextPost | undefined>();
     for (const subscription of subscriptions) {
       if (this.state === "stopped") break;
       const { channel } = subscription;
       const weeks = new Set((await this.options.store.posts(channel)).map((post) => post.week));
       const next = nextPost(subscription, this.now(), (week) => weeks.has(week));
+      upcoming.set(channel, next);
       if (!next) continue;
       const waitUntil = this.notBefore.get(channel);
       if (!next.due || (waitUntil !== undefined && waitUntil > this.now().getTime())) {
@@ -191,7 +190,12 @@ export class WeeklyScheduler {
       if (retryAt !== undefined) earliest = Math.min(earliest, retryAt);
       // Done with this week: its next post is next week's (or later).
       const after = nextPost(subscription, this.now(), (week) => week === next.week || weeks.has(week));
+      upcoming.set(channel, after);
       if (after && !after.due) earliest = Math.min(earliest, after.at.getTime());
+    }
+    if (!this.described) {
+      this.described = true;
+      this.options.logger.info(`Direction of the week: ${describeChannels(subscriptions, upcoming)}.`);
     }
     this.sleepUntil(earliest);
     return report;
@@ -267,10 +271,14 @@ export class WeeklyScheduler {
   }
 }
 
-/** "2 channels receive it (C1 Mondays at 09:00 Europe/Berlin, C2 …)", for the log at start. */
-function describeChannels(subscriptions: readonly Subscription[]): string {
+/** "2 channels receive it (C1 Mondays at 09:00 Europe/Berlin, next Mon 7 Dec 2026, 09:00; C2 …)", for the log after the first tick. */
+function describeChannels(subscriptions: readonly Subscription[], upcoming: ReadonlyMap<string, NextPost | undefined>): string {
   if (subscriptions.length === 0) return "no channel receives it yet (/directions weekly here in a channel turns it on)";
-  const shown = subscriptions.slice(0, 10).map((s) => `${s.channel} ${describeSchedule(s.schedule)} ${s.timeZone}${s.broken ? ` (broken: ${s.broken.reason})` : s.paused ? " (paused)" : ""}`);
+  const shown = subscriptions.slice(0, 10).map((s) => {
+    const next = upcoming.get(s.channel);
+    const when = s.broken ? `broken: ${s.broken.reason}` : next ? `next ${formatLocal(next.at, s.timeZone)}` : "paused";
+    return `${s.channel} ${describeSchedule(s.schedule)} ${s.timeZone}, ${when}`;
+  });
   const more = subscriptions.length > shown.length ? `, and ${subscriptions.length - shown.length} more` : "";
-  return `${subscriptions.length} ${subscriptions.length === 1 ? "channel receives" : "channels receive"} it (${shown.join(", ")}${more})`;
+  return `${subscriptions.length} ${subscriptions.length === 1 ? "channel receives" : "channels receive"} it (${shown.join("; ")}${more})`;
 }

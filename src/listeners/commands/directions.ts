@@ -1,16 +1,25 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { errorMessage, type SlackMessage } from "../../slack/blocks.js";
+import { parseRequest } from "../../slack/requests.js";
 import type { ListenerDeps } from "../types.js";
+import { weeklyCommand } from "./weekly.js";
 
 /**
  * `/directions [help | list | <query>]`: the reply rides on the ack itself
  * (one round trip; the search takes well under a millisecond), ephemeral.
+ * `/directions weekly …` manages the direction of the week (./weekly.ts).
  */
 export function directionsCommand(deps: ListenerDeps) {
-  return async ({ command, ack, logger }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async (args: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    const { command, ack, logger } = args;
+    const request = parseRequest(command.text ?? "");
+    if (request.kind === "weekly") {
+      await weeklyCommand(deps, args, request.weekly);
+      return;
+    }
     let reply: SlackMessage;
     try {
-      reply = deps.answers.command(command.text ?? "", command.user_id);
+      reply = deps.answers.command(request, command.user_id);
     } catch (error) {
       logger.error(`Could not answer /directions from ${command.user_id} in ${command.channel_id}:`, error);
       reply = errorMessage();

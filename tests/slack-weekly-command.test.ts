@@ -5,7 +5,7 @@
  * Each subcommand: its reply, its announcement in the channel, its bad input.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FAILURE_SENTENCE } from "../src/app.js";
+import { FAILURE_SENTENCE } from "../src/app/errors.js";
 import { directionLabel } from "../src/slack/blocks.js";
 import type { Store } from "../src/store/index.js";
 import { WeeklyChannels } from "../src/weekly/channels.js";

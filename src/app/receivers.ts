@@ -1,6 +1,7 @@
 /**
- * Bolt's receivers, guarded against deliveries whose payload is not a JSON
- * object. Slack never sends one, but a request can carry `payload=null` and
+ * Bolt's receivers for the configured mode (`createReceiver`): Socket Mode,
+ * or HTTP with a health check, both guarded against deliveries whose payload
+ * is not a JSON object. Slack never sends one, but a request can carry `payload=null` and
  * still be signed, and Bolt reads every payload as an object: over HTTP,
  * `null` made it throw (the request hung and the rejection went unhandled) and
  * other non-objects waited 3 s for a 404; in Socket Mode, an Events API
@@ -13,11 +14,65 @@ import {
   HTTPReceiver,
   isRawBodyError,
   isValidSlackRequest,
+  SocketModeReceiver,
   type BufferedIncomingMessage,
   type HTTPReceiverOptions,
   type Logger,
-  type SocketModeReceiver,
 } from "@slack/bolt";
+import type { HttpConfig, SocketConfig } from "../config.js";
+
+/** The HTTP endpoint of commands, events and button clicks. */
+export const EVENTS_PATH = "/slack/events";
+
+export interface ReceiverOptions {
+  logger: Logger;
+  /** Timeout in ms of the Socket Mode client's Web API calls (apps.connections.open). */
+  timeoutMs: number;
+  /** Socket Mode: the client's ping timeout, which is also its delay before reconnecting. */
+  socketPingTimeoutMs?: number;
+}
+
+/** The receiver of the configured mode; `socket` is the same receiver when it is Socket Mode's (start/stop watch its client). */
+export function createReceiver(config: SocketConfig | HttpConfig, options: ReceiverOptions): { receiver: HTTPReceiver | SocketModeReceiver; socket?: SocketModeReceiver } {
+  const { logger } = options;
+  if (config.mode === "socket") {
+    // The Socket Mode receiver builds its own Web API client (for apps.connections.open)
+    // from installerOptions.clientOptions, not from the app's clientOptions: give it the
+    // API URL too. No retryConfig: @slack/socket-mode sets its own (many retries, for
+    // reconnecting) on the object it is given.
+    const socket = new SocketModeReceiver({
+      appToken: config.appToken,
+      logger,
+      installerOptions: {
+        clientOptions: {
+          timeout: options.timeoutMs,
+          ...(config.apiUrl !== undefined ? { slackApiUrl: config.apiUrl } : {}),
+        },
+      },
+      ...(options.socketPingTimeoutMs !== undefined ? { clientPingTimeout: options.socketPingTimeoutMs } : {}),
+    });
+    guardSocketMode(socket, logger);
+    return { receiver: socket, socket };
+  }
+  const receiver = createHttpReceiver({
+    signingSecret: config.signingSecret,
+    port: config.port,
+    endpoints: EVENTS_PATH,
+    customRoutes: [
+      {
+        path: "/healthz",
+        method: ["GET"],
+        handler: (_req, res) => {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end('{"ok":true}');
+        },
+      },
+    ],
+    logger,
+    logLevel: logger.getLevel(),
+  });
+  return { receiver };
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -62,7 +117,7 @@ function isSigned(req: BufferedIncomingMessage, signingSecret: string): boolean 
  * 401). The body is read here first, with Bolt's size limit; Bolt then uses
  * the copy read here.
  */
-export function createHttpReceiver(options: HTTPReceiverOptions & { endpoints: string; logger: Logger }): HTTPReceiver {
+function createHttpReceiver(options: HTTPReceiverOptions & { endpoints: string; logger: Logger }): HTTPReceiver {
   const { logger, endpoints: endpoint, signingSecret } = options;
   const receiver = new HTTPReceiver(options);
   const handle = receiver.requestListener;
@@ -116,7 +171,7 @@ function refusedEnvelope(data: string | ArrayBuffer): { id: string; type: string
  * payload and logged, instead of reaching the Socket Mode client's handler,
  * which would throw on it. Everything else goes to that handler unchanged.
  */
-export function guardSocketMode(receiver: SocketModeReceiver, logger: Logger): void {
+function guardSocketMode(receiver: SocketModeReceiver, logger: Logger): void {
   const client = receiver.client;
   // The client hands every WebSocket message to its own "ws_message" listener.
   const handlers = client.listeners("ws_message");

@@ -164,5 +164,5 @@ describe("a direction whose terms occur in no answer", () => {
     expect(weekly.code).toBe(0);
     expect(weekly.stderr).toBe(`directions: warning: ${warning(line)}\n`);
     expect(weekly.stdout).not.toContain("quantum"); // never the direction of the week: it has no excerpts
-  });
+  }, 30_000); // three processes, each building the index: slow on a busy machine
 });

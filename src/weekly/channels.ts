@@ -87,8 +87,9 @@ export class WeeklyChannels {
     await this.change(channel, (current) => {
       before = current;
       if (current) {
-        const { broken: _repaired, ...rest } = current;
-        return { ...rest, updatedBy: user, updatedAt: at };
+        const { broken, ...rest } = current;
+        // A repaired channel's time already past this week is not made up: its next post is the next one due.
+        return { ...rest, ...(broken ? { activeFrom: at } : {}), updatedBy: user, updatedAt: at };
       }
       return {
         channel,
@@ -129,10 +130,11 @@ export class WeeklyChannels {
     });
   }
 
+  /** Ends a pause. A post whose time passed while paused is not made up. */
   resume(channel: string, user: string): Promise<ChangeResult> {
     return this.changeOwn(channel, false, (current, at) => {
-      const { paused: _resumed, ...rest } = current;
-      return { ...rest, updatedBy: user, updatedAt: at };
+      const { paused, ...rest } = current;
+      return { ...rest, ...(paused ? { activeFrom: at } : {}), updatedBy: user, updatedAt: at };
     });
   }
 

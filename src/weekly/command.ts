@@ -17,7 +17,8 @@ import { CHANNEL_ID_RE, readWeeklySettings, type WeeklySettings } from "./config
 import { DEPLOYMENT, WeeklyChannels } from "./channels.js";
 import { importLegacyState } from "./legacy-state.js";
 import { formatLocal, holdOf, nextPost } from "./schedule.js";
-import { CHANNEL_GONE, DEFAULT_TIMING } from "./scheduler.js";
+import { DEFAULT_TIMING } from "./scheduler.js";
+import { CHANNEL_GONE } from "./slack-errors.js";
 import { DAY_MS, isoWeekOf, isoWeekOfDate, parseCalendarDate } from "./week.js";
 
 /** A --date further than this from today is most likely a typo: it needs --force. */

@@ -33,7 +33,7 @@ import { webApi } from "@slack/bolt";
 import type { WeeklyLogger } from "./logger.js";
 import type { Choice, ScheduledContent } from "./direction-post.js";
 import { checkPostLimits } from "./post.js";
-import { classifySlackError, type SlackFailure } from "./slack-errors.js";
+import { CHANNEL_GONE, classifySlackError, type SlackFailure } from "./slack-errors.js";
 import type { Claim, PostRecord, Store, WeekView } from "../store/index.js";
 import { beginRun, claimIsLive, delay, endRun } from "./claims.js";
 import { DAY_MS, weekStart } from "./week.js";
@@ -532,9 +532,12 @@ export class WeeklyPublisher {
   }
 
   private fail(week: string, direction: string | undefined, permanent: boolean, reason: string, slack?: SlackFailure): PublishOutcome {
+    const gone = slack?.kind === "permanent" && CHANNEL_GONE.has(slack.code);
     this.logger.error(
       `Direction of the week ${week} NOT posted${direction ? ` (${direction})` : ""}: ${reason}. ` +
-        "The week stays open: the next scheduled run, a restart or `directions post-weekly` will post it.",
+        (gone
+          ? `Channel ${this.channel} is marked broken: nothing more is posted there until someone runs /directions weekly here in it.`
+          : "The week stays open: the next scheduled run, a restart or `directions post-weekly` will post it."),
     );
     return {
       status: "failed",

@@ -15,8 +15,8 @@
  * `post-weekly`) never posts twice.
  *
  * Failures: a channel that went away (`not_in_channel`, `is_archived`,
- * `channel_not_found`) is marked broken and left alone until `/directions
- * weekly here` repairs it; other failures are tried again later in the same
+ * `channel_not_found`) is marked broken (the publisher's log line says so,
+ * with the fix) and left alone until `/directions weekly here` repairs it; other failures are tried again later in the same
  * week, soon after a transient one, hours after a permanent one.
  */
 import type { webApi } from "@slack/bolt";
@@ -26,11 +26,9 @@ import type { ScheduledContent } from "./direction-post.js";
 import { delay } from "./claims.js";
 import type { WeeklyLogger } from "./logger.js";
 import { WeeklyPublisher, type PublishOutcome, type RetryPolicy } from "./publisher.js";
+import { CHANNEL_GONE } from "./slack-errors.js";
 import { describeSchedule, formatLocal, nextPost, type NextPost } from "./schedule.js";
-import { adminFix } from "../slack/fixes.js";
 
-/** Slack errors that mean the channel is gone for the bot: the subscription is broken until repaired. */
-export const CHANNEL_GONE = new Set(["not_in_channel", "is_archived", "channel_not_found"]);
 
 export interface SchedulerTiming {
   /** Longest sleep: a change made on another replica is seen within this. */
@@ -225,14 +223,9 @@ export class WeeklyScheduler {
       case "failed":
         if (outcome.waitMs !== undefined) this.rateLimitedUntil = Math.max(this.rateLimitedUntil, Date.now() + outcome.waitMs);
         if (outcome.code !== undefined && CHANNEL_GONE.has(outcome.code)) {
-          this.notBefore.delete(channel);
-          if (await this.options.channels.markBroken(channel, outcome.code).catch(() => false)) {
-            this.options.logger.error(
-              `Direction of the week: channel ${channel} is marked broken (${outcome.code}); nothing more is posted there until it is repaired: ` +
-                `${adminFix(outcome.code, `channel ${channel}`) ?? "check the channel"}, then run /directions weekly here in it.`,
-            );
-          }
-          return undefined;
+          // The publisher's line said so, with the fix; if the mark cannot be stored now, the channel is tried again in hours.
+          const marked = await this.options.channels.markBroken(channel, outcome.code).then(() => true, () => false);
+          return marked ? (this.notBefore.delete(channel), undefined) : later(this.timing.retryPermanentMs);
         }
         return later(outcome.permanent ? this.timing.retryPermanentMs : Math.max(this.timing.retryTransientMs, outcome.waitMs ?? 0));
     }

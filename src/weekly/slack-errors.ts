@@ -13,6 +13,9 @@
 import { webApi } from "@slack/bolt";
 import { adminFix } from "../slack/fixes.js";
 
+/** Slack errors that mean the channel is gone for the bot (removed, archived, deleted): its subscription is broken until repaired. */
+export const CHANNEL_GONE: ReadonlySet<string> = new Set(["not_in_channel", "is_archived", "channel_not_found"]);
+
 export type SlackFailure =
   | { kind: "permanent"; code: string; fix: string }
   | {

@@ -65,7 +65,7 @@ describe("terminal mode with piped input", () => {
     expect(stdout).toContain("“interpretability” (7–9)");
     expect(stdout.match(/Nothing more to show; type \/directions <question> to page through excerpts\./g)).toHaveLength(2);
     expect(stdout).toContain('Only /directions is available here; try "/directions help".');
-    expect(stdout).toContain("The direction of the week is managed with /directions weekly … in the channel it concerns");
+    expect(stdout).toContain("The direction of the week is managed in Slack, in the channel it concerns");
   });
 
   it("shows English first for an English query and the original first for a Chinese one, the other beneath", async () => {

@@ -129,7 +129,7 @@ describe("the App Home tab", () => {
     // The channels, each with its schedule and next post in its own zone, or why nothing comes.
     expect(text).toContain("• <#C0ALPHA>: Mondays at 09:00 (Asia/Shanghai) · next Mon 9 Mar 2026, 09:00 (Asia/Shanghai)");
     expect(text).toContain("• <#C0BETA>: Wednesdays at 12:00 (America/New_York) · next Wed 4 Mar 2026, 12:00 (America/New_York)");
-    expect(text).toContain(`• <#C0GAMMA>: :warning: broken: channel_not_found — run \`/directions weekly here\` there to repair`);
+    expect(text).toContain(`• <#C0GAMMA>: :warning: stopped: the channel was deleted, or I can no longer see it — run \`/directions weekly here\` there to repair`);
     expect(text).toContain("• <#C0DELTA>: Mondays at 09:00 (UTC), paused until `/directions weekly resume`");
   });
 
@@ -210,6 +210,19 @@ describe("the App Home tab", () => {
 
     expect(visibleText(await command("compression"))).toContain("“compression”");
     expect(viewText(await openHome())).toContain("Your recent searches");
+  });
+
+  it("without the database, still shows everything else and says the channels cannot be read now", async () => {
+    await start();
+    await command("distillation");
+    await store.close(); // the database goes away
+    store = await openTempStore(tmp); // (for afterEach)
+    const text = viewText(await openHome());
+    expect(text).toContain("How to ask · 怎么问");
+    expect(text).toContain("Directions · 研究方向");
+    expect(text).toContain("“distillation”");
+    expect(text).toContain("The channels that receive the direction of the week cannot be read right now (the database does not answer).");
+    expect(harness().lines.some((line) => line.includes("published without the weekly channels"))).toBe(true);
   });
 
   it("ignores the Messages tab, and works without the weekly channels", async () => {

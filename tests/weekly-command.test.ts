@@ -49,7 +49,7 @@ describe("directions post-weekly", () => {
     expect(first.stdout).toMatch(/2026-W10: posted a to channel C0WEEKLY1/);
     const second = await run(["--date", "2026-03-08"]); // Sunday of the same week
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/2026-W10: already posted \(a, ts .*\); nothing to do/);
+    expect(second.stdout).toMatch(/2026-W10: already posted in channel C0WEEKLY1 \(a, ts .*\); nothing to do/);
     expect(slack.callsTo("chat.postMessage")).toHaveLength(1);
   });
 

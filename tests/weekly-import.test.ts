@@ -93,7 +93,7 @@ describe("importing the old JSON state file", () => {
     });
     expect(code).toBe(0);
     expect(stdout).toContain("imported 3 of the 3 posts");
-    expect(stdout).toMatch(/2026-W10: already posted \(c, ts 1773014400\.000100\); nothing to do/);
+    expect(stdout).toMatch(/2026-W10: already posted in channel C0WEEKLY1 \(c, ts 1773014400\.000100\); nothing to do/);
     expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
   });
 });

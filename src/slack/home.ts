@@ -21,6 +21,7 @@ import { papersText, summaryText } from "../weekly/post.js";
 import { describeSchedule, formatLocal } from "../weekly/schedule.js";
 import { context, cutMrkdwn, directionLabel, divider, lineSections, LIMITS, quoteQuery, section, type Block } from "./blocks.js";
 import { channelMention, escapeSlackText, mrkdwnLiteral, truncate } from "./text.js";
+import { describeBreak } from "./weekly-messages.js";
 
 export type HomeBlock = Block | types.HeaderBlock;
 
@@ -32,8 +33,8 @@ export interface HomeView {
 export interface HomeInput {
   corpus: Corpus;
   passageCount: (directionId: string) => number;
-  /** The weekly post: every channel's status and this week's direction; absent where the app runs without a store. */
-  weekly?: { channels: readonly ChannelStatus[]; featured?: FeaturedDirection };
+  /** The weekly post: every channel's status and this week's direction; `unavailable` when the database cannot be read; absent where the app runs without a store. */
+  weekly?: { channels: readonly ChannelStatus[]; featured?: FeaturedDirection } | "unavailable";
   /** The user's recent searches, newest first. */
   searches: readonly string[];
 }
@@ -53,6 +54,9 @@ export const HOME_LIMITS = {
 } as const;
 
 const REPAIR = "run `/directions weekly here` there to repair";
+const WEEKLY_TITLE = "Weekly post · 每周推送";
+const WEEKLY_UNAVAILABLE =
+  "The channels that receive the direction of the week cannot be read right now (the database does not answer). Open this tab again in a moment. 暂时无法读取每周推送的频道,请稍后再打开此页。";
 
 const INTRO = [
   "I answer questions about which deep-learning research directions are worth following, with excerpts from expert answers (in Chinese, with our English translation). Ask in English or Chinese.",
@@ -79,11 +83,12 @@ const header = (text: string): types.HeaderBlock => ({
 /** The Home tab of a user. */
 export function homeView(input: HomeInput): HomeView {
   const blocks: HomeBlock[] = [header("directions · 深度学习前沿方向"), section(INTRO), section(HOW_TO_ASK), context(LANGUAGES)];
-  const featured = input.weekly?.featured;
+  const featured = input.weekly === "unavailable" ? undefined : input.weekly?.featured;
   const direction = featured && input.corpus.directions.find((d) => d.id === featured.direction);
   if (featured && direction) blocks.push(divider(), ...featuredBlocks(featured, direction));
   blocks.push(divider(), ...directionBlocks(input.corpus, input.passageCount));
-  if (input.weekly) blocks.push(divider(), ...channelBlocks(input.weekly.channels));
+  if (input.weekly === "unavailable") blocks.push(divider(), header(WEEKLY_TITLE), section(WEEKLY_UNAVAILABLE));
+  else if (input.weekly) blocks.push(divider(), ...channelBlocks(input.weekly.channels));
   blocks.push(divider(), ...searchBlocks(input.searches));
   return { type: "home", blocks };
 }
@@ -129,7 +134,7 @@ function directionBlocks(corpus: Corpus, passageCount: (id: string) => number): 
 }
 
 function channelBlocks(channels: readonly ChannelStatus[]): HomeBlock[] {
-  const title = header("Weekly post · 每周推送");
+  const title = header(WEEKLY_TITLE);
   if (channels.length === 0) {
     return [
       title,
@@ -147,11 +152,11 @@ function channelBlocks(channels: readonly ChannelStatus[]): HomeBlock[] {
 /** `• #channel: Mondays at 09:00 (Asia/Shanghai) · next Mon 7 Dec 2026, 09:00 (Asia/Shanghai)`, or why nothing comes. */
 function channelLine({ subscription, next }: ChannelStatus): string {
   const where = `• ${channelMention(subscription.channel)}`;
-  if (subscription.broken) return `${where}: :warning: broken: ${escapeSlackText(subscription.broken.reason)} — ${REPAIR}`;
+  if (subscription.broken) return `${where}: :warning: stopped: ${describeBreak(subscription.broken.reason)} — ${REPAIR}`;
   const schedule = `${mrkdwnLiteral(describeSchedule(subscription.schedule))} (${escapeSlackText(subscription.timeZone)})`;
   if (subscription.paused && subscription.paused.until === undefined) return `${where}: ${schedule}, paused until \`/directions weekly resume\``;
   if (!next) return `${where}: ${schedule}, no post scheduled`;
-  const paused = subscription.paused?.until !== undefined ? `, paused until ${subscription.paused.until}` : "";
+  const paused = subscription.paused ? ", paused" : "";
   return `${where}: ${schedule}${paused} · next ${when(next.at, subscription.timeZone)}`;
 }
 

@@ -65,7 +65,7 @@ export function weeklyHelpMessage(): SlackMessage {
 
 /** Said where the weekly commands are not taken (a mention, the terminal). */
 export function weeklyElsewhereMessage(): SlackMessage {
-  return linesMessage([`The direction of the week is managed with ${cmd("…")} in the channel it concerns; ${cmd("help")} lists the commands.`]);
+  return linesMessage([`The direction of the week is managed in Slack, in the channel it concerns: ${cmd("here")} turns it on there, and ${cmd("help")} lists the commands.`]);
 }
 
 /** The app runs without the weekly post (no store). */
@@ -73,6 +73,15 @@ export const NOT_AVAILABLE = linesMessage(["The direction of the week is not ava
 
 /** `here` in a direct message. */
 export const NOT_IN_DM = linesMessage([`The direction of the week is posted to channels, not to direct messages: run ${cmd("here")} in the channel that should get it.`]);
+
+/** `here` where the app may not check its membership: it lacks `needed` (an older manifest, or a group DM). */
+export function missingScope(needed: string | undefined): SlackMessage {
+  const scope = needed ? `the \`${mrkdwnLiteral(needed)}\` permission` : "a permission";
+  return linesMessage([
+    `I cannot check whether I am a member of this conversation: the app lacks ${scope}. ` +
+      "The weekly post goes to channels; if this is one, ask whoever installed the app to update it from the current manifest (manifest.yaml) and reinstall it.",
+  ]);
+}
 
 /** `here` in a channel the bot is not in (or, private, cannot see). */
 export const INVITE_FIRST = linesMessage([
@@ -274,7 +283,7 @@ function statusLines(status: ChannelStatus, corpus: Corpus): string[] {
     lines.push(`Set by the deployment (\`DIRECTIONS_CHANNEL\`); ${cmd("pause")}, ${cmd("resume")} and ${cmd("skip")} work here.`);
   } else {
     const changed = s.updatedAt !== s.createdAt || s.updatedBy !== s.createdBy ? `; last changed by ${userMention(s.updatedBy)} on ${formatLocal(new Date(s.updatedAt), zone)}` : "";
-    lines.push(`Set up by ${userMention(s.createdBy)} on ${formatLocal(new Date(s.createdAt), zone)}${changed}`);
+    lines.push(`Set up by ${userMention(s.createdBy)} on ${formatLocal(new Date(s.createdAt), zone)}${changed} (${mrkdwnLiteral(zone)})`);
   }
   return lines;
 }

@@ -216,7 +216,7 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promi
       const view = read.views.get(subscription.channel) ?? { posts: [] };
       if (view.posts.length === 0) out("Note: no posts recorded for this channel yet; a real run first rebuilds the rotation from its earlier posts in the channel.");
       const why = whyNotNow(subscription, week, view);
-      if (why) out(`A real run would post nothing now: ${why}. The next post reads:`);
+      if (why) out(`A real run would post nothing now: ${why}. The channel's next post would read:`);
       code = Math.max(code, printPlan(view, week));
     }
     return code;

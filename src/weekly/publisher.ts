@@ -224,7 +224,7 @@ export class WeeklyPublisher {
       switch (claimed.kind) {
         case "done":
           this.logger.info(
-            `Direction of the week ${week}: already posted (${claimed.post.direction}, ts ${claimed.post.ts}); nothing to do.`,
+            `Direction of the week ${week}: already posted in channel ${this.channel} (${claimed.post.direction}, ts ${claimed.post.ts}); nothing to do.`,
           );
           return { status: "already-posted", week, direction: claimed.post.direction, ts: claimed.post.ts };
         case "busy": {

@@ -10,6 +10,7 @@ import {
   changeReply,
   invalidMessage,
   INVITE_FIRST,
+  missingScope,
   NOT_AVAILABLE,
   NOT_IN_DM,
   NOTHING_TO_PREVIEW,
@@ -122,6 +123,7 @@ async function here({ channels }: WeeklyDeps, deps: ListenerDeps, args: CommandA
   const member = await membership(args, channel);
   if (member === "archived") return ARCHIVED;
   if (member === "not-member") return INVITE_FIRST;
+  if (typeof member === "object") return missingScope(member.needed);
   const current = await channels.status(channel);
   if (current && !current.subscription.broken) return alreadyOn(current, deps.answers.corpus);
   const zone = current ? { timeZone: current.subscription.timeZone, fallback: false } : await userTimeZone(args, user);
@@ -131,14 +133,23 @@ async function here({ channels }: WeeklyDeps, deps: ListenerDeps, args: CommandA
   return announce(args, { kind: "on", status, zoneFallback: zone.fallback });
 }
 
-/** Whether the bot can post in the channel: a member, not one (or, private, cannot see it), or archived. */
-async function membership({ client }: CommandArgs, channel: string): Promise<"member" | "not-member" | "archived"> {
+/**
+ * Whether the bot can post in the channel: a member, not one (or, private,
+ * cannot see it), archived, or unknown because the app lacks a scope (an app
+ * installed from an older manifest, or a group DM).
+ */
+async function membership({ client, logger }: CommandArgs, channel: string): Promise<"member" | "not-member" | "archived" | { needed?: string }> {
   try {
     const info = await client.conversations.info({ channel });
     if (info.channel?.is_archived) return "archived";
     return info.channel?.is_member ? "member" : "not-member";
   } catch (error) {
-    if (slackError(error).code === "channel_not_found") return "not-member";
+    const { code, needed } = slackError(error);
+    if (code === "channel_not_found") return "not-member";
+    if (code === "missing_scope") {
+      logger.warn(`weekly here in ${channel}: conversations.info needs the ${needed ?? "channels:read/groups:read"} scope: update the app from manifest.yaml and reinstall it`);
+      return needed ? { needed } : {};
+    }
     throw error;
   }
 }

@@ -5,8 +5,10 @@ import type { ListenerDeps } from "../types.js";
 
 /**
  * `app_home_opened` on the Home tab: publishes that user's Home view (see
- * src/slack/home.ts), afresh each time the tab is opened. A failure is logged
- * once and not retried: the next opening of the tab tries again.
+ * src/slack/home.ts), afresh each time the tab is opened. Without the
+ * database the rest of the tab is still published, saying the channels cannot
+ * be read now. A failure is logged once and not retried: the next opening of
+ * the tab tries again.
  */
 export function appHomeOpened(deps: ListenerDeps) {
   return async ({ event, client, logger }: SlackEventMiddlewareArgs<"app_home_opened"> & AllMiddlewareArgs): Promise<void> => {
@@ -16,7 +18,10 @@ export function appHomeOpened(deps: ListenerDeps) {
         corpus: deps.answers.corpus,
         passageCount: (id) => deps.answers.passageCount(id),
         searches: deps.answers.searches.of(event.user),
-        ...(deps.weekly ? { weekly: await weeklyPart(deps.weekly.channels) } : {}),
+        ...(deps.weekly ? { weekly: await weeklyPart(deps.weekly.channels).catch((error: unknown) => {
+          logger.warn(`The App Home of ${event.user} is published without the weekly channels (cannot read them):`, error);
+          return "unavailable" as const;
+        }) } : {}),
       });
       const problems = homeLimitProblems(view);
       if (problems.length > 0) logger.warn(`The App Home of ${event.user} is near or over Slack's limits: ${problems.join("; ")}`);

@@ -57,6 +57,9 @@ describe("a channel's weekly time", () => {
     expect(addWeeks("2026-W53", 1)).toBe("2027-W01");
     expect(addWeeks("2027-W01", -1)).toBe("2026-W53");
     expect(slotOf({ day: 3, minute: 630 }, "Asia/Shanghai", "2027-W01")?.toISOString()).toBe("2027-01-06T02:30:00.000Z");
+    // In a spring-forward gap, the first minute that exists: 03:00 in New York, 02:30 on Lord Howe Island (a 30-minute change).
+    expect(slotOf({ day: 7, minute: 130 }, "America/New_York", "2027-W10")?.toISOString()).toBe("2027-03-14T07:00:00.000Z");
+    expect(formatLocal(slotOf({ day: 7, minute: 130 }, "Australia/Lord_Howe", "2026-W40")!, "Australia/Lord_Howe")).toBe("Sun 4 Oct 2026, 02:30");
     expect(formatLocal(new Date("2027-01-06T02:30:00Z"), "Asia/Shanghai")).toBe("Wed 6 Jan 2027, 10:30");
     expect(describeSchedule({ day: 3, minute: 630 })).toBe("Wednesdays at 10:30");
   });
@@ -99,7 +102,8 @@ describe("scheduled time of a week (for the start-up catch-up)", () => {
 
   it("skips a time inside the spring-forward gap, as node-cron does", () => {
     // Sunday 8 March 2026 02:30 does not exist in New York.
-    expect(firstScheduledTimeInWeek("30 2 * * 0", "America/New_York", "2026-W10")).toBeUndefined();
+    // 02:30 does not exist on 8 March 2026 in New York: the first minute that does, 03:00 EDT, keeps the week's post.
+    expect(firstScheduledTimeInWeek("30 2 * * 0", "America/New_York", "2026-W10")?.toISOString()).toBe("2026-03-08T07:00:00.000Z");
     expect(firstScheduledTimeInWeek("30 2 * * 0", "America/New_York", "2026-W11")?.toISOString()).toBe("2026-03-15T06:30:00.000Z");
   });
 

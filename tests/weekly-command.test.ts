@@ -186,6 +186,15 @@ describe("directions post-weekly with channels turned on from Slack", () => {
     expect(postedTo()).toEqual(["C0MONDAY1"]); // the refused attempt only
   });
 
+  it("a run without DIRECTIONS_CHANNEL posts the deployment's channel only at its own time", async () => {
+    const channels = new WeeklyChannels({ store, content: new DirectionOfTheWeek(fakeSearch(smallCorpus())) });
+    await channels.syncDeployment({ channel: "C0DEPLOY1", cron: "0 17 * * 5", timeZone: "UTC", statePath: tmp.statePath }); // as the bot did
+    const { code, stdout } = await run([], { DIRECTIONS_CHANNEL: undefined });
+    expect(code).toBe(0);
+    expect(stdout).toContain("channel C0DEPLOY1: its next post is Fri 6 Mar 2026, 17:00 (UTC); nothing to do");
+    expect(slack.callsTo("chat.postMessage")).toHaveLength(0);
+  });
+
   it("--dry-run lists each channel's plan and changes nothing", async () => {
     await subscribe();
     const { code, stdout } = await run(["--dry-run"]);

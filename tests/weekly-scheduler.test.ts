@@ -29,7 +29,7 @@ const now = () => clock;
 let opened: Array<{ store: Store; scheduler: WeeklyScheduler }>;
 
 beforeEach(async () => {
-  slack = await startFakeSlack();
+  slack = await startFakeSlack({ now: () => clock.getTime() }); // messages carry the fake clock's time, as Slack's carry the real one
   tmp = tempDir();
   opened = [];
 });
@@ -151,7 +151,42 @@ describe("two channels in two time zones", () => {
   });
 });
 
+describe("a change of time zone near a week's end", () => {
+  it("never brings a second post in the same week of the new zone", async () => {
+    clock = new Date("2026-02-16T12:00:00Z");
+    const bot = await replica();
+    await bot.channels.here(BERLIN, "U0ANNA", "America/Los_Angeles");
+    await bot.channels.setTime(BERLIN, "U0ANNA", { day: 7, minute: 20 * 60 }); // Sundays 20:00 in Los Angeles
+    await runUntil("2026-02-23T04:05:00Z", bot.scheduler); // posted 2026-W08 on Sunday 22 Feb, 20:00 LA = Monday 13:00 in Tokyo (W09)
+    expect(postsIn(BERLIN).map((p) => p.week)).toEqual(["2026-W08"]);
+    await bot.channels.setTime(BERLIN, "U0ANNA", { day: 1, minute: 14 * 60 }, "Asia/Tokyo"); // Mondays 14:00 in Tokyo: an hour later
+    await runUntil("2026-03-03T00:00:00Z", bot.scheduler);
+    expect(postsIn(BERLIN).map((p) => [p.week, local(p.at, "Asia/Tokyo")])).toEqual([
+      ["2026-W08", "Mon 13:00"],
+      ["2026-W10", "Mon 14:00"], // not W09 too, an hour after the first
+    ]);
+  });
+});
+
 describe("pause, skip, stop", () => {
+  it("a skip or stop made while a wake-up is posting other channels holds for that wake-up", async () => {
+    clock = new Date("2027-01-04T08:00:00Z");
+    let bot: Awaited<ReturnType<typeof replica>>;
+    const waits: number[] = [];
+    // The spacing wait before the second channel is when the users act.
+    bot = await replica({ pollMs: 7 * DAY }, async (ms) => {
+      waits.push(ms);
+      if (waits.length === 1) {
+        await bot.channels.skip("C0BBBBBBB", "U0ANNA");
+        await bot.channels.stop("C0CCCCCCC");
+      }
+    });
+    for (const channel of ["C0AAAAAAA", "C0BBBBBBB", "C0CCCCCCC"]) await bot.channels.here(channel, "U0ANNA", "UTC");
+    clock = new Date("2027-01-04T09:00:00Z");
+    expect((await bot.scheduler.tick()).map((r) => r.channel)).toEqual(["C0AAAAAAA"]);
+    expect(slack.callsTo("chat.postMessage").map((c) => c.args.channel)).toEqual(["C0AAAAAAA"]);
+  });
+
   it("pause 2: nothing for two weeks, a post in the third; skip: the next post only; stop: no more", async () => {
     clock = new Date("2027-01-04T08:00:00Z"); // Monday, before 09:00 UTC
     const bot = await replica();
@@ -250,6 +285,17 @@ describe("the scheduler and Slack's limits", () => {
     expect((await one.scheduler.tick()).map((r) => [r.channel, r.outcome.status])).toEqual([[BERLIN, "posted"]]);
   });
 
+  it("a channel it cannot handle (a zone this Node does not know) is logged and does not hold up the others", async () => {
+    clock = new Date("2027-01-04T08:00:00Z");
+    const bot = await replica();
+    await bot.channels.here("C0AAAAAAA", "U0ANNA", "UTC");
+    await bot.store.changeSubscription("C0AAAAAAA", (current) => ({ ...current!, timeZone: "Mars/Olympus" }));
+    await bot.channels.here("C0BBBBBBB", "U0ANNA", "UTC");
+    clock = new Date("2027-01-04T09:00:00Z");
+    expect((await bot.scheduler.tick()).map((r) => [r.channel, r.outcome.status])).toEqual([["C0BBBBBBB", "posted"]]);
+    expect(bot.logger.errors.some((line) => line.startsWith("Direction of the week: channel C0AAAAAAA skipped this time:"))).toBe(true);
+  });
+
   it("spreads posts due in the same minute and waits out Slack's Retry-After", async () => {
     clock = new Date("2027-01-04T08:00:00Z");
     const waits: number[] = [];
@@ -277,5 +323,26 @@ describe("DIRECTIONS_CHANNEL", () => {
       ["2027-W03", "Mon 09:00"],
     ]);
     expect(await bot.channels.stop("C0DEPLOY1")).toEqual({ kind: "deployment" });
+  });
+
+  it("a restart with a new DIRECTIONS_TZ after the week's time still posts that week", async () => {
+    clock = new Date("2027-01-04T10:00:00Z"); // Monday, after 09:00 UTC: the bot was down at its time
+    const bot = await replica();
+    await bot.channels.syncDeployment({ channel: "C0DEPLOY1", cron: "0 9 * * 1", timeZone: "UTC", statePath: tmp.statePath });
+    await bot.channels.syncDeployment({ channel: "C0DEPLOY1", cron: "0 9 * * 1", timeZone: "Europe/London", statePath: tmp.statePath });
+    await runUntil("2027-01-05T00:00:00Z", bot.scheduler);
+    expect(postsIn("C0DEPLOY1").map((p) => p.week)).toEqual(["2027-W01"]);
+  });
+
+  it("without DIRECTIONS_CHANNEL, the deployment's channel stops, or goes back to the schedule of whoever turned it on in Slack", async () => {
+    clock = new Date("2027-01-04T10:00:00Z");
+    const bot = await replica();
+    await bot.channels.here("C0SLACKED1", "U0ANNA", "UTC"); // turned on in Slack first
+    for (const channel of ["C0SLACKED1", "C0DEPLOY1"]) {
+      await bot.channels.syncDeployment({ channel, cron: "0 9 * * 1", timeZone: "UTC", statePath: tmp.statePath });
+    }
+    await bot.channels.syncDeployment(undefined);
+    const left = await bot.channels.all();
+    expect(left.map((s) => [s.subscription.channel, s.subscription.source, s.subscription.createdBy])).toEqual([["C0SLACKED1", "slack", "U0ANNA"]]);
   });
 });

@@ -174,7 +174,8 @@ export class KyselyStore implements Store {
   }
 
   recordPost(post: PostRecord, runId: string): Promise<PostRecord> {
-    return this.db.transaction().execute(async (trx) => {
+    // Under the channel's lock: a planWeek reads the posts and then the claim, and must not see this commit between the two.
+    return this.withChannel(post.channel, async (trx) => {
       await this.deleteClaim(trx, post.channel, post.week, runId);
       await trx
         .insertInto("weekly_posts")

@@ -14,7 +14,7 @@ import type { PostRecord, Store, Subscription, WeeklySchedule } from "../store/i
 import type { WeeklyConfig } from "./config.js";
 import type { Choice, ScheduledContent } from "./direction-post.js";
 import type { WeeklyPost } from "./post.js";
-import { addWeeks, DEFAULT_SCHEDULE, nextPost, type NextPost } from "./schedule.js";
+import { addWeeks, DEFAULT_SCHEDULE, nextPost, postedWeeks, type NextPost } from "./schedule.js";
 import { isoWeekOf } from "./week.js";
 
 /** Who set up and changed the subscription of `DIRECTIONS_CHANNEL`. */
@@ -230,12 +230,17 @@ export class WeeklyChannels {
   /**
    * Makes the store's deployment subscription match `DIRECTIONS_CHANNEL`,
    * `DIRECTIONS_CRON` and `DIRECTIONS_TZ` (keeping a pause or skip set from
-   * Slack), and removes one for a channel the deployment no longer names.
+   * Slack). A channel the deployment no longer names loses its subscription,
+   * unless it had turned the post on from Slack before: then it is its own
+   * again, on the deployment's last schedule.
    */
   async syncDeployment(config: WeeklyConfig | undefined): Promise<void> {
     for (const subscription of await this.store.subscriptions()) {
       if (subscription.source === "deployment" && subscription.channel !== config?.channel) {
-        await this.change(subscription.channel, (current) => (current?.source === "deployment" ? null : undefined));
+        await this.change(subscription.channel, (current) => {
+          if (current?.source !== "deployment") return undefined;
+          return current.createdBy === DEPLOYMENT ? null : { ...current, source: "slack" };
+        });
       }
     }
     if (!config) return;
@@ -250,8 +255,8 @@ export class WeeklyChannels {
         schedule,
         timeZone: config.timeZone,
         source: "deployment",
-        // A deployment catches up within the week at start-up, as it always has.
-        activeFrom: current?.source === "deployment" ? at : new Date(0).toISOString(),
+        // A deployment catches up within the week at start-up, as it always has, even after a change of schedule.
+        activeFrom: new Date(0).toISOString(),
         createdBy: current?.createdBy ?? DEPLOYMENT,
         createdAt: current?.createdAt ?? at,
         updatedBy: DEPLOYMENT,
@@ -267,8 +272,7 @@ export class WeeklyChannels {
 
   private async statusOf(subscription: Subscription): Promise<ChannelStatus> {
     const posts = await this.store.posts(subscription.channel);
-    const weeks = new Set(posts.map((post) => post.week));
-    const next = nextPost(subscription, this.now(), (week) => weeks.has(week));
+    const next = nextPost(subscription, this.now(), postedWeeks(posts, subscription.timeZone));
     const nextChoice = this.content.choose(posts);
     return { subscription, posts, ...(next ? { next } : {}), ...(nextChoice ? { nextChoice } : {}) };
   }
@@ -283,7 +287,7 @@ export class WeeklyChannels {
     slackOnly: boolean,
     change: (current: Subscription, at: string, posted: (week: string) => boolean) => Subscription | undefined,
   ): Promise<ChangeResult> {
-    const weeks = new Set((await this.store.posts(channel)).map((post) => post.week));
+    const posts = await this.store.posts(channel);
     let before: Subscription | undefined;
     let refused: ChangeResult | undefined;
     await this.change(channel, (current) => {
@@ -291,7 +295,7 @@ export class WeeklyChannels {
       if (!current) refused = { kind: "not-subscribed" };
       else if (slackOnly && current.source === "deployment") refused = { kind: "deployment" };
       if (refused || !current) return undefined;
-      return change(current, this.now().toISOString(), (week) => weeks.has(week));
+      return change(current, this.now().toISOString(), postedWeeks(posts, current.timeZone));
     });
     if (refused) return refused;
     const status = await this.status(channel);

@@ -16,7 +16,7 @@ import { createWeeklyClient, planWeek, WeeklyPublisher, type RetryPolicy } from 
 import { CHANNEL_ID_RE, readWeeklySettings, type WeeklySettings } from "./config.js";
 import { DEPLOYMENT, WeeklyChannels } from "./channels.js";
 import { importLegacyState } from "./legacy-state.js";
-import { formatLocal, holdOf, nextPost } from "./schedule.js";
+import { formatLocal, holdOf, nextPost, postedWeeks } from "./schedule.js";
 import { DEFAULT_TIMING } from "./scheduler.js";
 import { CHANNEL_GONE } from "./slack-errors.js";
 import { DAY_MS, isoWeekOf, isoWeekOfDate, parseCalendarDate } from "./week.js";
@@ -260,11 +260,10 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promi
     if (view.posts.some((post) => post.week === week)) return undefined; // the publisher says "already posted"
     const hold = holdOf(subscription, week);
     if (hold === "paused" || hold === "skipped") return `week ${week} is ${hold} (/directions weekly status)`;
-    const anyTime = forced || subscription.source === "deployment";
+    const anyTime = forced || (subscription.source === "deployment" && subscription.channel === deployment?.channel);
     if (anyTime) return undefined;
     if (hold === "broken") return `the channel is broken (${subscription.broken!.reason}); run /directions weekly here in it to repair`;
-    const weeks = new Set(view.posts.map((post) => post.week));
-    const next = nextPost(subscription, today, (w) => weeks.has(w));
+    const next = nextPost(subscription, today, postedWeeks(view.posts, subscription.timeZone));
     if (next?.due && next.week === week) return undefined;
     return next ? `its next post is ${formatLocal(next.at, subscription.timeZone)} (${subscription.timeZone})` : "no post is planned";
   }

@@ -62,9 +62,12 @@ export function addWeeks(week: string, n: number): string {
 /** The instant of `week`'s post under `schedule` in `timeZone`, or undefined when a cron schedule has none that week. */
 export function slotOf(schedule: WeeklySchedule, timeZone: string, week: string): Date | undefined {
   if ("cron" in schedule) return firstCronTimeInWeek(schedule.cron, timeZone, week);
-  const date = parseCalendarDate(weekDays(week)[schedule.day - 1]!)!;
-  // In a spring-forward gap, the first wall-clock time that exists after the one asked for.
-  for (let minute = schedule.minute; minute < 24 * 60; minute += 15) {
+  return firstTimeFrom(parseCalendarDate(weekDays(week)[schedule.day - 1]!)!, schedule.minute, timeZone);
+}
+
+/** The instant the wall clock of `timeZone` shows `minuteOfDay` on `date`, or, in a spring-forward gap, the first minute after it that exists. */
+function firstTimeFrom(date: { year: number; month: number; day: number }, minuteOfDay: number, timeZone: string): Date | undefined {
+  for (let minute = minuteOfDay; minute < 24 * 60; minute++) {
     const instant = zonedTimeToInstant({ ...date, hour: Math.floor(minute / 60), minute: minute % 60, second: 0 }, timeZone);
     if (instant) return instant;
   }
@@ -72,36 +75,30 @@ export function slotOf(schedule: WeeklySchedule, timeZone: string, week: string)
 }
 
 /**
- * The first instant in `week` at which `cronExpression` fires in `timeZone`,
- * or undefined when it does not fire that week. Uses node-cron's own matcher,
- * so it agrees with node-cron on day-of-week/month rules and skips DST gaps
- * as node-cron does.
+ * The first instant in `week` at which a five-field `cronExpression` fires in
+ * `timeZone`, or undefined when it does not fire that week. Which days match
+ * is node-cron's own answer (day-of-month, month and day-of-week rules); a
+ * time inside a spring-forward gap becomes the first minute after it that
+ * exists, as for a weekday and time, so a week is never left without its post.
  */
 export function firstCronTimeInWeek(cronExpression: string, timeZone: string, week: string): Date | undefined {
   const fields = cron.parse(cronExpression);
   const numbers = (values: (number | string)[]) =>
     values.filter((v): v is number => typeof v === "number").sort((a, b) => a - b);
-  const [hours, minutes, seconds] = [numbers(fields.hour), numbers(fields.minute), numbers(fields.second)];
-  const task = cron.createTask(cronExpression, () => undefined, { timezone: timeZone });
+  const [hours, minutes] = [numbers(fields.hour), numbers(fields.minute)];
+  const [, , dayOfMonth, month, dayOfWeek] = cronExpression.trim().split(/\s+/);
+  const days = cron.createTask(`* * ${dayOfMonth} ${month} ${dayOfWeek}`, () => undefined, { timezone: timeZone });
   try {
     for (const day of weekDays(week)) {
       const date = parseCalendarDate(day)!;
-      // The time fields hold for every candidate by construction, so the first
-      // existing candidate tells whether the day matches at all.
-      dayLoop: for (const hour of hours) {
-        for (const minute of minutes) {
-          for (const second of seconds) {
-            const instant = zonedTimeToInstant({ ...date, hour, minute, second }, timeZone);
-            if (!instant) continue; // inside a spring-forward gap: node-cron skips it too
-            if (task.match(instant)) return instant;
-            break dayLoop;
-          }
-        }
-      }
+      const noon = zonedTimeToInstant({ ...date, hour: 12, minute: 0, second: 0 }, timeZone);
+      if (!noon || !days.match(noon)) continue;
+      const first = firstTimeFrom(date, hours[0]! * 60 + minutes[0]!, timeZone);
+      if (first) return first;
     }
     return undefined;
   } finally {
-    void task.destroy();
+    void days.destroy();
   }
 }
 
@@ -122,6 +119,21 @@ export function nextPost(subscription: Subscription, now: Date, isPosted: (week:
     return { week, at, due: at.getTime() <= now.getTime() };
   }
   return undefined;
+}
+
+/**
+ * Which weeks a channel's posts count for, in `timeZone`: the week each was
+ * labelled with, and the week its message went out in that zone, so that a
+ * change of zone near a week's end never brings a second post that week.
+ */
+export function postedWeeks(posts: readonly { week: string; ts: string }[], timeZone: string): (week: string) => boolean {
+  const weeks = new Set<string>();
+  for (const post of posts) {
+    weeks.add(post.week);
+    const sent = Number.parseFloat(post.ts) * 1000;
+    if (Number.isFinite(sent) && sent > 0) weeks.add(isoWeekOf(new Date(sent), timeZone));
+  }
+  return (week) => weeks.has(week);
 }
 
 /** Why the subscription posts nothing in `week`, whatever the time: broken, paused or skipped. */

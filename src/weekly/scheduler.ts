@@ -27,7 +27,7 @@ import { delay } from "./claims.js";
 import type { WeeklyLogger } from "./logger.js";
 import { WeeklyPublisher, type PublishOutcome, type RetryPolicy } from "./publisher.js";
 import { CHANNEL_GONE } from "./slack-errors.js";
-import { describeSchedule, formatLocal, nextPost, type NextPost } from "./schedule.js";
+import { describeSchedule, formatLocal, nextPost, postedWeeks, type NextPost } from "./schedule.js";
 
 
 export interface SchedulerTiming {
@@ -43,6 +43,8 @@ export interface SchedulerTiming {
   retryInProgressMs: number;
   /** After a post with an unknown outcome, check this long after the check can be trusted. */
   settledMarginMs: number;
+  /** How long `stop()` waits for a post in progress. */
+  stopGraceMs: number;
 }
 
 export const DEFAULT_TIMING: SchedulerTiming = {
@@ -52,6 +54,7 @@ export const DEFAULT_TIMING: SchedulerTiming = {
   retryPermanentMs: 6 * 60 * 60_000,
   retryInProgressMs: 2 * 60_000,
   settledMarginMs: 5_000,
+  stopGraceMs: 5_000,
 };
 
 export interface WeeklySchedulerOptions {
@@ -80,7 +83,7 @@ export class WeeklyScheduler {
   private readonly now: () => Date;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly publishers = new Map<string, { timeZone: string; label: string; publisher: WeeklyPublisher }>();
-  /** Channel → not before this instant (ms): a failed or unsettled week waits. */
+  /** `channel week` → not before this instant (ms): a failed or unsettled week waits (another week does not). */
   private readonly notBefore = new Map<string, number>();
   /** No post before this instant (ms): Slack's Retry-After. */
   private rateLimitedUntil = 0;
@@ -145,13 +148,19 @@ export class WeeklyScheduler {
     }
   }
 
-  /** Stops waking, and waits for a post in progress to end (posts are bounded). */
+  /** Stops waking, and waits (a few seconds at most) for a post in progress to end. */
   async stop(): Promise<void> {
     this.state = "stopped";
     clearTimeout(this.timer);
     this.timer = undefined;
     this.wake = undefined;
-    await this.running?.catch(() => undefined);
+    if (!this.running) return;
+    // A post in progress may wait out a Retry-After or back off for longer than a shutdown allows: stopping
+    // in the middle is a crash the publisher is built for (its claim and the channel check settle the week).
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.timing.stopGraceMs)));
+    await Promise.race([this.running.catch(() => undefined), grace]);
+    clearTimeout(timer);
   }
 
   private async postDue(): Promise<TickReport> {
@@ -169,27 +178,13 @@ export class WeeklyScheduler {
     const upcoming = new Map<string, NextPost | undefined>();
     for (const subscription of subscriptions) {
       if (this.state === "stopped") break;
-      const { channel } = subscription;
-      const weeks = new Set((await this.options.store.posts(channel)).map((post) => post.week));
-      const next = nextPost(subscription, this.now(), (week) => weeks.has(week));
-      upcoming.set(channel, next);
-      if (!next) continue;
-      const waitUntil = this.notBefore.get(channel);
-      if (!next.due || (waitUntil !== undefined && waitUntil > this.now().getTime())) {
-        earliest = Math.min(earliest, Math.max(next.at.getTime(), waitUntil ?? 0));
-        continue;
+      try {
+        const wake = await this.visit(subscription, report, upcoming);
+        if (wake !== undefined) earliest = Math.min(earliest, wake);
+      } catch (error) {
+        // One channel's trouble (its store rows, a zone this Node does not know) never holds up the others.
+        this.options.logger.error(`Direction of the week: channel ${subscription.channel} skipped this time: ${error instanceof Error ? error.message : String(error)}`);
       }
-      // Spread the posts of one wake-up, and honour Slack's Retry-After.
-      const pause = Math.max(this.rateLimitedUntil - Date.now(), report.length > 0 ? this.timing.spacingMs : 0);
-      if (pause > 0) await this.sleep(pause);
-      const outcome = await this.publisherFor(subscription).publish(next.week);
-      report.push({ channel, outcome });
-      const retryAt = await this.afterwards(subscription, outcome);
-      if (retryAt !== undefined) earliest = Math.min(earliest, retryAt);
-      // Done with this week: its next post is next week's (or later).
-      const after = nextPost(subscription, this.now(), (week) => week === next.week || weeks.has(week));
-      upcoming.set(channel, after);
-      if (after && !after.due) earliest = Math.min(earliest, after.at.getTime());
     }
     if (!this.described) {
       this.described = true;
@@ -199,22 +194,53 @@ export class WeeklyScheduler {
     return report;
   }
 
-  /** Notes what a channel's outcome means for later; returns when to look at the channel again, if soon. */
-  private async afterwards(subscription: Subscription, outcome: PublishOutcome): Promise<number | undefined> {
+  /** Posts the channel's week if it is due now; returns when the channel needs the scheduler next, if before the next poll. */
+  private async visit(subscription: Subscription, report: TickReport, upcoming: Map<string, NextPost | undefined>): Promise<number | undefined> {
     const { channel } = subscription;
+    const posted = postedWeeks(await this.options.store.posts(channel), subscription.timeZone);
+    const next = nextPost(subscription, this.now(), posted);
+    upcoming.set(channel, next);
+    if (!next) return undefined;
+    const key = `${channel} ${next.week}`;
+    const waitUntil = this.notBefore.get(key);
+    if (waitUntil !== undefined && waitUntil <= this.now().getTime()) this.notBefore.delete(key);
+    if (!next.due || (waitUntil !== undefined && waitUntil > this.now().getTime())) return Math.max(next.at.getTime(), waitUntil ?? 0);
+    // Spread the posts of one wake-up, and honour Slack's Retry-After.
+    const pause = Math.max(this.rateLimitedUntil - Date.now(), report.length > 0 ? this.timing.spacingMs : 0);
+    if (pause > 0) await this.sleep(pause);
+    // A skip, pause, stop or new time may have come in meanwhile (on any replica).
+    const current = await this.options.store.subscription(channel);
+    const still = current && nextPost(current, this.now(), postedWeeks(await this.options.store.posts(channel), current.timeZone));
+    if (!current || !still?.due || still.week !== next.week) {
+      upcoming.set(channel, still);
+      return still?.at.getTime();
+    }
+    const outcome = await this.publisherFor(current).publish(next.week);
+    report.push({ channel, outcome });
+    const retryAt = await this.afterwards(current, next.week, outcome);
+    // Done with this week: its next post is next week's (or later).
+    const after = nextPost(current, this.now(), (week) => week === next.week || posted(week));
+    upcoming.set(channel, after);
+    return Math.min(retryAt ?? Infinity, after && !after.due ? after.at.getTime() : Infinity);
+  }
+
+  /** Notes what a channel's outcome for `week` means for later; returns when to look at the channel again, if soon. */
+  private async afterwards(subscription: Subscription, week: string, outcome: PublishOutcome): Promise<number | undefined> {
+    const { channel } = subscription;
+    const key = `${channel} ${week}`;
     const now = this.now().getTime();
     const later = (ms: number) => {
-      this.notBefore.set(channel, now + ms);
+      this.notBefore.set(key, now + ms);
       return now + ms;
     };
     switch (outcome.status) {
       case "posted":
       case "found-in-channel":
-        this.notBefore.delete(channel);
+        this.notBefore.delete(key);
         // Posted but not recorded: a later run finds it in the channel and records it.
         return outcome.recorded === false ? later(this.timing.retryTransientMs) : undefined;
       case "already-posted":
-        this.notBefore.delete(channel);
+        this.notBefore.delete(key);
         return undefined;
       case "in-progress":
         return later(this.timing.retryInProgressMs);
@@ -225,7 +251,9 @@ export class WeeklyScheduler {
         if (outcome.code !== undefined && CHANNEL_GONE.has(outcome.code)) {
           // The publisher's line said so, with the fix; if the mark cannot be stored now, the channel is tried again in hours.
           const marked = await this.options.channels.markBroken(channel, outcome.code).then(() => true, () => false);
-          return marked ? (this.notBefore.delete(channel), undefined) : later(this.timing.retryPermanentMs);
+          if (!marked) return later(this.timing.retryPermanentMs);
+          this.notBefore.delete(key);
+          return undefined;
         }
         return later(outcome.permanent ? this.timing.retryPermanentMs : Math.max(this.timing.retryTransientMs, outcome.waitMs ?? 0));
     }

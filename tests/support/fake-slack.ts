@@ -68,6 +68,8 @@ export interface SocketModeEndpoint {
 }
 
 export interface FakeSlackOptions {
+  /** The clock of message timestamps (ts), e.g. a test's fake clock (default: the real one). */
+  now?: () => number;
   teamId?: string;
   botUserId?: string;
   botId?: string;
@@ -112,12 +114,14 @@ export class FakeSlack {
   private readonly teamId: string;
   private readonly botUserId: string;
   private readonly botId: string;
+  private readonly now: () => number;
   private socketMode: SocketModeEndpoint | undefined;
   private lastTsMicros = 0n;
   private responseUrlCounter = 0;
   private port = 0;
 
   constructor(options: FakeSlackOptions) {
+    this.now = options.now ?? Date.now;
     this.teamId = options.teamId ?? FAKE_TEAM_ID;
     this.botUserId = options.botUserId ?? FAKE_BOT_USER_ID;
     this.botId = options.botId ?? FAKE_BOT_ID;
@@ -483,7 +487,7 @@ export class FakeSlack {
 
   /** Slack-style ts from the clock, strictly increasing so every message is unique. */
   private nextTs(): string {
-    const now = BigInt(Date.now()) * 1000n;
+    const now = BigInt(Math.floor(this.now())) * 1000n;
     this.lastTsMicros = now > this.lastTsMicros ? now : this.lastTsMicros + 1n;
     const micros = this.lastTsMicros;
     return `${micros / 1_000_000n}.${(micros % 1_000_000n).toString().padStart(6, "0")}`;

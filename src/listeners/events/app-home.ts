@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
-import { homeLimitProblems, homeView, type HomeInput } from "../../slack/home.js";
+import { viewLimitProblems } from "../../slack/block-kit.js";
+import { homeView, type HomeInput } from "../../slack/home.js";
 import type { WeeklyChannels } from "../../weekly/channels.js";
 import type { ListenerDeps } from "../types.js";
 
@@ -18,7 +19,7 @@ export function appHomeOpened(deps: ListenerDeps) {
         searches: deps.answers.searches.of(event.user),
         ...(deps.weekly ? { weekly: await weeklyPart(deps.weekly.channels) } : {}),
       });
-      const problems = homeLimitProblems(view);
+      const problems = viewLimitProblems(view);
       if (problems.length > 0) logger.warn(`The App Home of ${event.user} is near or over Slack's limits: ${problems.join("; ")}`);
       await client.views.publish({ user_id: event.user, view });
     } catch (error) {

@@ -55,11 +55,10 @@ const WHERE = {
   SLACK_SIGNING_SECRET: "Basic Information → App Credentials → Signing Secret",
 } as const;
 
-function value(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  if (raw === undefined) return undefined;
-  const trimmed = raw.trim();
-  return trimmed === "" ? undefined : trimmed;
+/** A setting's value, trimmed; undefined when it is unset or empty (an empty value counts as unset). */
+export function setting(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
 }
 
 /** What kind of token a value looks like, to say "that's a user token" without echoing it. */
@@ -99,7 +98,7 @@ function checkToken(name: "SLACK_BOT_TOKEN" | "SLACK_APP_TOKEN", token: string, 
 }
 
 function checkBotToken(env: Env, needed: string): string {
-  const token = value(env, "SLACK_BOT_TOKEN");
+  const token = setting(env, "SLACK_BOT_TOKEN");
   if (token === undefined) throw new ConfigError(`SLACK_BOT_TOKEN is missing (${needed}): ${WHERE.SLACK_BOT_TOKEN}`);
   return checkToken("SLACK_BOT_TOKEN", token, "xoxb");
 }
@@ -115,7 +114,7 @@ function checkSigningSecret(secret: string): void {
 }
 
 function checkApiUrl(env: Env): string | undefined {
-  const raw = value(env, "SLACK_API_URL");
+  const raw = setting(env, "SLACK_API_URL");
   if (raw === undefined) return undefined;
   let url: URL;
   try {
@@ -130,7 +129,7 @@ function checkApiUrl(env: Env): string | undefined {
 }
 
 function checkPort(env: Env): number {
-  const raw = value(env, "PORT");
+  const raw = setting(env, "PORT");
   if (raw === undefined) return 3000;
   if (!/^\d{1,5}$/.test(raw) || Number(raw) < 1 || Number(raw) > 65535) {
     throw new ConfigError(`PORT is malformed: expected a port number from 1 to 65535 (default 3000)`);
@@ -139,7 +138,7 @@ function checkPort(env: Env): number {
 }
 
 function checkLogLevel(env: Env): LogLevel {
-  const raw = value(env, "LOG_LEVEL");
+  const raw = setting(env, "LOG_LEVEL");
   if (raw === undefined) return LogLevel.INFO;
   const level = parseLogLevel(raw);
   if (level === undefined) throw new ConfigError(`LOG_LEVEL is malformed: expected debug, info, warn or error (default info)`);
@@ -149,9 +148,9 @@ function checkLogLevel(env: Env): LogLevel {
 /** Reads and checks the settings; throws `ConfigError` on the first problem. */
 export function readConfig(env: Env = process.env): AppConfig {
   const logLevel = checkLogLevel(env);
-  const botToken = value(env, "SLACK_BOT_TOKEN");
-  const appToken = value(env, "SLACK_APP_TOKEN");
-  const signingSecret = value(env, "SLACK_SIGNING_SECRET");
+  const botToken = setting(env, "SLACK_BOT_TOKEN");
+  const appToken = setting(env, "SLACK_APP_TOKEN");
+  const signingSecret = setting(env, "SLACK_SIGNING_SECRET");
 
   if (botToken === undefined && appToken === undefined && signingSecret === undefined) {
     return { mode: "shell", logLevel };

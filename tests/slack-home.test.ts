@@ -7,8 +7,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Direction } from "../src/corpus/types.js";
 import type { SearchLike } from "../src/slack/answers.js";
+import { LIMITS, viewLimitProblems, type Block, type SlackView } from "../src/slack/block-kit.js";
 import { directionLabel } from "../src/slack/blocks.js";
-import { homeLimitProblems, HOME_LIMITS, type HomeBlock, type HomeView } from "../src/slack/home.js";
 import { RecentSearches } from "../src/slack/recent-searches.js";
 import type { Store } from "../src/store/index.js";
 import { WeeklyChannels } from "../src/weekly/channels.js";
@@ -53,20 +53,20 @@ async function start(search: SearchLike & WeeklySearch = realSearch, { weekly = 
 }
 
 /** Opens the Home tab as `user` and returns the view the app published for them. */
-async function openHome(user = TEST_USER_ID): Promise<HomeView> {
+async function openHome(user = TEST_USER_ID): Promise<SlackView> {
   const { fake, baseUrl } = harness();
   const before = fake.callsTo("views.publish").length;
   expect((await postEvent(baseUrl, SIGNING_SECRET, appHomeOpened({ user }))).status).toBe(200);
   await expect.poll(() => fake.callsTo("views.publish").length).toBe(before + 1);
   expect(fake.callsTo("views.publish").at(-1)?.args.user_id).toBe(user);
-  const view = fake.homeViews.get(user) as HomeView | undefined;
+  const view = fake.homeViews.get(user) as SlackView | undefined;
   if (!view) throw new Error(`Slack refused the Home view of ${user}`);
   return view;
 }
 
 /** Everything the view shows, in order: headers, sections and context lines. */
-function viewText(view: HomeView): string {
-  return view.blocks.map((block: HomeBlock) => (block.type === "header" ? block.text.text : visibleText({ blocks: [block] }))).filter(Boolean).join("\n");
+function viewText(view: SlackView): string {
+  return view.blocks.map((block: Block) => (block.type === "header" ? block.text.text : visibleText({ blocks: [block] }))).filter(Boolean).join("\n");
 }
 
 async function command(text: string, user = TEST_USER_ID): Promise<ReplyLike> {
@@ -99,7 +99,7 @@ describe("the App Home tab", () => {
 
     const view = await openHome();
     expect(view.type).toBe("home");
-    expect(homeLimitProblems(view)).toEqual([]);
+    expect(viewLimitProblems(view)).toEqual([]);
     const text = viewText(view);
 
     // What the bot does and how to ask it, in English and in Chinese.
@@ -190,8 +190,8 @@ describe("the App Home tab", () => {
     for (let i = 0; i < 6; i++) await command(`query ${i} ${"long words ".repeat(60)}`);
 
     const view = await openHome(); // the fake refuses more than 100 blocks, as Slack does
-    expect(homeLimitProblems(view)).toEqual([]);
-    expect(view.blocks.length).toBeLessThanOrEqual(HOME_LIMITS.ourBlocks);
+    expect(viewLimitProblems(view)).toEqual([]);
+    expect(view.blocks.length).toBeLessThanOrEqual(LIMITS.ourViewBlocks);
     const text = viewText(view);
     expect(text).toMatch(/…and \d+ more: `\/directions list` shows them all\./);
     expect(text).toMatch(/…and \d+ more channels\./);
@@ -233,7 +233,7 @@ describe("the App Home tab", () => {
     await expect.poll(() => fake.homeViews.get(TEST_USER_ID)).toBeDefined();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(fake.callsTo("views.publish")).toHaveLength(1);
-    const text = viewText((fake.homeViews.get(TEST_USER_ID) as HomeView | undefined)!);
+    const text = viewText((fake.homeViews.get(TEST_USER_ID) as SlackView | undefined)!);
     expect(text).toContain(`Directions · 研究方向 (${realSearch.corpus.directions.length})`);
     expect(text).not.toContain("Weekly post");
   });

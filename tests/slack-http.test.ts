@@ -7,14 +7,14 @@ import { LogLevel } from "@slack/bolt";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSlackApp } from "../src/app.js";
 import type { SearchLike } from "../src/slack/answers.js";
-import { decodePage, type Block } from "../src/slack/blocks.js";
+import { messageLimitProblems, type Block, type SlackMessage } from "../src/slack/block-kit.js";
+import { decodePage } from "../src/slack/blocks.js";
 import { RecentKeys } from "../src/slack/dedupe.js";
 import { ResponseUrls } from "../src/slack/response-url.js";
 import {
   BOT_TOKEN,
   buttons,
   captureLogs,
-  limitProblems,
   pings,
   realSearch,
   SIGNING_SECRET,
@@ -51,7 +51,7 @@ async function command(text: string): Promise<ReplyLike> {
   expect(response.status).toBe(200);
   const reply = response.body as ReplyLike;
   expect(reply.response_type).toBe("ephemeral");
-  expect(limitProblems(reply)).toEqual([]);
+  expect(messageLimitProblems(reply as SlackMessage)).toEqual([]);
   return reply;
 }
 
@@ -140,7 +140,7 @@ describe("/directions over HTTP: the reply rides on the ack", () => {
     const actionBlocks = (message: ReplyLike) => ((message.blocks ?? []) as Block[]).filter((b) => b.type === "actions");
     expect(actionBlocks(page)).toHaveLength(1);
     expect(actionBlocks(page)[0]).not.toHaveProperty("block_id");
-    expect(limitProblems(page)).toEqual([]);
+    expect(messageLimitProblems(page as SlackMessage)).toEqual([]);
     expect(visibleText(page)).toContain("“interpretability” (4–6)");
     expect(visibleText(page)).not.toEqual(visibleText(first));
     expect(decodePage(buttons(page).directions_show_more)).toEqual({ q: "interpretability", o: 6 });
@@ -170,7 +170,7 @@ describe("/directions over HTTP: the reply rides on the ack", () => {
     expect(shared.text).toMatch(new RegExp(`^<@${TEST_USER_ID}> shared excerpts for “compression”`));
     expect(visibleText(shared)).toContain("机智的叉烧");
     expect(buttons(shared)).toEqual({}); // no buttons in the channel
-    expect(limitProblems(shared)).toEqual([]);
+    expect(messageLimitProblems(shared as SlackMessage)).toEqual([]);
     expect(new Set(pings(shared))).toEqual(new Set([`<@${TEST_USER_ID}>`]));
     expect(deleted).toEqual({ delete_original: true });
     expect(h.fake.responses.map((p) => p.id)).toEqual(["share1", "share1"]);
@@ -255,13 +255,13 @@ describe("excerpts in the reader's language, with the other beneath", () => {
     const post = (await h.fake.waitFor((c) => c.method === "chat.postMessage")).args as ReplyLike;
     expect(excerpts(post)[0]!.main).toContain("*retracted*");
     expect(excerpts(post)[0]!.beneath).toMatch(/^原文: .*撤稿/);
-    expect(limitProblems(post)).toEqual([]);
+    expect(messageLimitProblems(post as SlackMessage)).toEqual([]);
 
     for (const actionId of ["directions_show_more", "directions_share"]) {
       const value = actionId === "directions_share" ? '{"q":"可解释性","o":0}' : '{"q":"interpretability","o":3}';
       await postBlockAction(h.baseUrl, SIGNING_SECRET, { actionId, value, responseUrl: h.fake.responseUrl(actionId) });
       const body = (await h.fake.waitForResponse((p) => p.id === actionId)).body as ReplyLike;
-      expect(limitProblems(body)).toEqual([]);
+      expect(messageLimitProblems(body as SlackMessage)).toEqual([]);
       const [first] = excerpts(body);
       if (actionId === "directions_share") expect(first!.beneath).toMatch(/^English: .*interpretab/i);
       else expect(first!.beneath).toMatch(/^原文: /);
@@ -279,7 +279,7 @@ describe("mentions", () => {
     expect(post.args).toMatchObject({ channel: TEST_CHANNEL_ID, thread_ts: mention.ts });
     expect(visibleText(post.args as ReplyLike)).toMatch(/模型压缩|蒸馏/);
     expect(buttons(post.args as ReplyLike)).toEqual({});
-    expect(limitProblems(post.args as ReplyLike)).toEqual([]);
+    expect(messageLimitProblems(post.args as ReplyLike as SlackMessage)).toEqual([]);
   });
 
   it("answers inside the thread the mention was posted in", async () => {

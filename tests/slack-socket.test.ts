@@ -11,12 +11,12 @@ import { LogLevel } from "@slack/bolt";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSlackApp } from "../src/app.js";
 import { ConfigError } from "../src/config.js";
+import { messageLimitProblems, type SlackMessage } from "../src/slack/block-kit.js";
 import {
   APP_TOKEN,
   BOT_TOKEN,
   buttons,
   captureLogs,
-  limitProblems,
   realSearch,
   startSocketHarness,
   visibleText,
@@ -52,7 +52,7 @@ describe("Socket Mode", () => {
     expect(reply.response_type).toBe("ephemeral");
     expect(visibleText(reply)).toMatch(/模型压缩|蒸馏/);
     expect(Object.keys(buttons(reply))).toContain("directions_share");
-    expect(limitProblems(reply)).toEqual([]);
+    expect(messageLimitProblems(reply as SlackMessage)).toEqual([]);
 
     const chinese = (await h.socket.send("slash_commands", command("数据标注太贵怎么办?"))).payload as ReplyLike;
     expect(visibleText(chinese)).toContain("标注");

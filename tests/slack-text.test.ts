@@ -5,11 +5,12 @@ import { describe, expect, it } from "vitest";
 import type { Corpus } from "../src/corpus/types.js";
 import type { Hit } from "../src/search/types.js";
 import { Answers } from "../src/slack/answers.js";
-import { clampMessage, decodePage, encodePage, resultsMessage, type Block } from "../src/slack/blocks.js";
+import { clampMessage, messageLimitProblems, type Block } from "../src/slack/block-kit.js";
+import { decodePage, encodePage, resultsMessage } from "../src/slack/blocks.js";
 import { redact } from "../src/slack/logger.js";
 import { parseRequest } from "../src/slack/requests.js";
 import { cleanText, escapeSlackText, highlightMrkdwn, normalizeIncomingText, tidySpans, ZWSP } from "../src/slack/text.js";
-import { limitProblems, pings, realSearch, visibleText } from "./support/app-harness.js";
+import { pings, realSearch, visibleText } from "./support/app-harness.js";
 
 describe("incoming text", () => {
   it("removes mentions, keeps labels of channels and links, decodes entities", () => {
@@ -146,20 +147,20 @@ describe("Block Kit rendering", () => {
     expect(shown).toContain("R&amp;D &lt;b&gt; · 研究");
     expect(shown).toContain("<https://example.com/a?x=1&amp;y=%3C2%3E%7C3|Read the original answer>");
     expect(shown).toContain("&lt;!channel&gt; author");
-    expect(limitProblems(message)).toEqual([]);
+    expect(messageLimitProblems(message)).toEqual([]);
   });
 
   it("stays within Slack's limits with long, entity-heavy excerpts", () => {
     const excerpt = "&<>".repeat(400);
     const hits = Array.from({ length: 10 }, (_, i) => hit(excerpt, { passageId: `a#${i}`, highlights: [{ start: 0, end: 900 }] }));
     const message = resultsMessage({ corpus, query: "q".repeat(500), hits, offset: 0, hasMore: true, buttons: true });
-    expect(limitProblems(message)).toEqual([]);
+    expect(messageLimitProblems(message)).toEqual([]);
   });
 
   it("clamps anything that would be over a limit", () => {
     const blocks: Block[] = Array.from({ length: 80 }, () => ({ type: "section", text: { type: "mrkdwn", text: "&amp;".repeat(1000) } }));
     const clamped = clampMessage({ text: "x".repeat(5000), blocks });
-    expect(limitProblems(clamped)).toEqual([]);
+    expect(messageLimitProblems(clamped)).toEqual([]);
     for (const block of clamped.blocks) if (block.type === "section") expect(block.text?.text).not.toMatch(/&(?:a|am|amp)?…$/);
   });
 
@@ -173,8 +174,8 @@ describe("Block Kit rendering", () => {
   it("builds every reply of the real corpus within the limits", () => {
     const answers = new Answers(realSearch);
     for (const text of ["", "help", "list", "compression", "可解释性", "kubernetes", "x".repeat(5000)]) {
-      expect(limitProblems(answers.command(text))).toEqual([]);
-      expect(limitProblems(answers.mention(`<@U0BOT> ${text}`))).toEqual([]);
+      expect(messageLimitProblems(answers.command(text))).toEqual([]);
+      expect(messageLimitProblems(answers.mention(`<@U0BOT> ${text}`))).toEqual([]);
     }
   });
 });

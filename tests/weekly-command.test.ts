@@ -232,7 +232,7 @@ describe("with the real corpus and search engine", async () => {
     for (const call of slack.callsTo("chat.postMessage")) {
       const post = { text: call.args.text, blocks: call.args.blocks, metadata: call.args.metadata } as WeeklyPost;
       expect(checkPostLimits(post)).toEqual([]);
-      const authors = post.blocks.flatMap((b) => (b.type === "section" && b.text.text.startsWith("> ") ? [b.text.text.split("|").at(-1)] : []));
+      const authors = post.blocks.flatMap((b) => (b.type === "section" && b.text?.text.startsWith("> ") ? [b.text.text.split("|").at(-1)] : []));
       expect(authors.length).toBeGreaterThanOrEqual(1);
       expect(new Set(authors).size).toBe(authors.length);
     }
@@ -245,14 +245,14 @@ describe("with the real corpus and search engine", async () => {
     const call = slack.callsTo("chat.postMessage")[0]!;
     const post = { text: call.args.text, blocks: call.args.blocks, metadata: call.args.metadata } as WeeklyPost;
     expect(checkPostLimits(post)).toEqual([]);
-    expect(post.blocks.filter((b) => b.type === "section" && b.text.text.startsWith("> ")).length).toBeGreaterThanOrEqual(2);
+    expect(post.blocks.filter((b) => b.type === "section" && b.text?.text.startsWith("> ")).length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(post)).not.toMatch(/<!channel>|<!here>|<!everyone>/);
     // Each excerpt in English, the author's original beneath it; the translation named once.
     post.blocks.forEach((block, i) => {
-      if (block.type !== "section" || !block.text.text.startsWith("> ")) return;
+      if (block.type !== "section" || !block.text?.text.startsWith("> ")) return;
       expect(block.text.text).not.toMatch(/\p{Script=Han}{3}/u);
       const beneath = post.blocks[i + 1]!;
-      expect(beneath.type === "context" && beneath.elements[0]!.text).toMatch(/^原文: \p{Script=Han}|^原文: .*\p{Script=Han}{3}/u);
+      expect(beneath.type === "context" && "text" in beneath.elements[0]! && beneath.elements[0].text).toMatch(/^原文: \p{Script=Han}|^原文: .*\p{Script=Han}{3}/u);
     });
     expect(JSON.stringify(post).split("the directions project's translation").length - 1).toBe(1);
     expect(JSON.stringify(post)).not.toContain("search arXiv"); // every direction has papers now

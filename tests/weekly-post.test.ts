@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildWeeklyPost, checkPostLimits, renderPostAsText, SLACK_LIMITS, WEEKLY_EVENT_TYPE } from "../src/weekly/post.js";
+import { LIMITS } from "../src/slack/block-kit.js";
+import { buildWeeklyPost, checkPostLimits, renderPostAsText, WEEKLY_EVENT_TYPE } from "../src/weekly/post.js";
 import { corpusOf, direction, fakeSearch } from "./support/weekly-fixtures.js";
 
 const PINGS = /<!channel>|<!here>|<!everyone>|<@U/;
@@ -46,7 +47,8 @@ describe("the weekly post", () => {
     expect(payload).not.toMatch(PINGS);
     expect(payload).toContain("&lt;!channel&gt;");
     expect(payload).toContain("&amp; &lt;@U123&gt;");
-    expect(payload).toContain("<https://arxiv.org/abs/1?a=1&amp;b=&lt;2&gt;%7Cx|&lt;!everyone&gt; paper>");
+    // The same link as in replies: `<`, `>` and `|` percent-encoded in the URL, the label escaped.
+    expect(payload).toContain("<https://arxiv.org/abs/1?a=1&amp;b=%3C2%3E%7Cx|&lt;!everyone&gt; paper>");
     expect(checkPostLimits(post)).toEqual([]);
   });
 
@@ -62,11 +64,11 @@ describe("the weekly post", () => {
     const post = buildWeeklyPost({ direction: huge, excerpts: fakeSearch(corpus).directionExcerpts("huge", 10), week: "2026-W10", cycle: 1 });
     expect(checkPostLimits(post)).toEqual([]);
     expect(post.blocks.length).toBeLessThanOrEqual(15);
-    expect(JSON.stringify(post.blocks).length).toBeLessThan(SLACK_LIMITS.totalBlockChars);
+    expect(JSON.stringify(post.blocks).length).toBeLessThan(LIMITS.ourBlocksJson);
     const header = post.blocks[0]!;
     expect(header.type === "header" && header.text.text.length).toBe(150);
     // At most three excerpts even when more are offered.
-    expect(post.blocks.filter((b) => b.type === "section" && b.text.text.startsWith("> ")).length).toBe(3);
+    expect(post.blocks.filter((b) => b.type === "section" && b.text?.text.startsWith("> ")).length).toBe(3);
   });
 
   it("keeps a header of emoji (two UTF-16 units each) within Slack's 150 characters", () => {

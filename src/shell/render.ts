@@ -3,7 +3,7 @@
  * JSON): mrkdwn entities decoded, links as "label (url)", bold as ANSI bold on
  * a terminal and plain text elsewhere, buttons as hints.
  */
-import type { Block, SlackMessage } from "../slack/blocks.js";
+import type { Block, SlackMessage } from "../slack/block-kit.js";
 import { ACTION_SHARE, ACTION_SHOW_MORE } from "../slack/blocks.js";
 import { decodeSlackEntities, restoreMrkdwnMarkers, ZWSP } from "../slack/text.js";
 

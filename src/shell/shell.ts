@@ -10,7 +10,8 @@ import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Logger } from "@slack/bolt";
 import type { Answers } from "../slack/answers.js";
-import { ACTION_SHOW_MORE, decodePage, errorMessage, plainMessage, type PageState, type SlackMessage } from "../slack/blocks.js";
+import type { SlackMessage } from "../slack/block-kit.js";
+import { ACTION_SHOW_MORE, decodePage, errorMessage, plainMessage, type PageState } from "../slack/blocks.js";
 import { renderMessage } from "./render.js";
 
 export interface ShellOptions {

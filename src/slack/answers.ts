@@ -12,10 +12,9 @@ import {
   resultsMessage,
   shortHelpMessage,
   type PageState,
-  type SlackMessage,
   quoteQuery,
-  clampMessage,
 } from "./blocks.js";
+import { clampMessage, section, type SlackMessage } from "./block-kit.js";
 import { MAX_QUERY_CHARS } from "../search/analyze.js";
 import { RecentSearches } from "./recent-searches.js";
 import { parseRequest, type Request } from "./requests.js";
@@ -105,7 +104,7 @@ export class Answers {
     if (hits.length === 0) {
       if (offset > 0) {
         const text = `That's all I have for ${quoteQuery(query)}.`;
-        return clampMessage({ text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] });
+        return clampMessage({ text, blocks: [section(text)] });
       }
       return notFoundMessage(query, this.engine.mostDiscussed(SUGGESTIONS), truncatedTo);
     }

@@ -1,41 +1,15 @@
 /**
- * Block Kit rendering of search results, help, the list of directions and
- * errors. Pure functions: data in, `{text, blocks}` out. Every piece of text
- * that comes from a user or the corpus is escaped here.
+ * The bot's messages in Block Kit: search results, help, the list of
+ * directions and errors, and the state its buttons carry. Pure functions:
+ * data in, `{text, blocks}` out. Every piece of text that comes from a user or
+ * the corpus is escaped here.
  */
 import type { types } from "@slack/bolt";
 import type { Corpus, Direction } from "../corpus/types.js";
 import { arrangeHit, readerLanguage } from "../search/reader.js";
 import type { Hit } from "../search/types.js";
-import { cutAt, highlightMrkdwn, mrkdwnLink, mrkdwnLiteral, mrkdwnLiteralWithin, oneLine, truncate, userMention } from "./text.js";
-
-export type Block = types.SectionBlock | types.ContextBlock | types.ActionsBlock | types.DividerBlock;
-
-/** A message as we send it: fallback `text` (notifications, screen readers) and blocks. */
-export interface SlackMessage {
-  text: string;
-  blocks: Block[];
-}
-
-/** Slack's limits, and the lower ones we hold ourselves to (headroom). */
-export const LIMITS = {
-  /** Slack: 3,000 characters per section text. */
-  sectionText: 3000,
-  /** Slack: 50 blocks per message. */
-  blocks: 50,
-  /** Slack: 10 elements per context block. */
-  contextElements: 10,
-  /** Slack: 2,000 characters per button value. */
-  buttonValue: 2000,
-  /** Ours: section text we produce. */
-  ourSectionText: 2800,
-  /** Ours: blocks we produce. */
-  ourBlocks: 40,
-  /** Ours: all block text of one message together (one report hit `msg_blocks_too_long` near 13k). */
-  ourTotalText: 9000,
-  /** Ours: fallback text. */
-  ourFallbackText: 1500,
-} as const;
+import { clampMessage, context, divider, lineSections, LIMITS, section, type Block, type SlackMessage } from "./block-kit.js";
+import { highlightMrkdwn, mrkdwnLink, mrkdwnLiteral, mrkdwnLiteralWithin, oneLine, truncate, userMention } from "./text.js";
 
 export const ACTION_SHOW_MORE = "directions_show_more";
 export const ACTION_SHARE = "directions_share";
@@ -68,13 +42,6 @@ export function decodePage(value: string | undefined): PageState | undefined {
     return undefined;
   }
 }
-
-export const section = (text: string): types.SectionBlock => ({ type: "section", text: { type: "mrkdwn", text } });
-export const context = (...texts: string[]): types.ContextBlock => ({
-  type: "context",
-  elements: texts.slice(0, LIMITS.contextElements).map((text) => ({ type: "mrkdwn", text })),
-});
-export const divider = (): types.DividerBlock => ({ type: "divider" });
 
 /** "Model compression · 模型压缩", escaped. */
 export function directionLabel(direction: Direction): string {
@@ -200,22 +167,6 @@ export function resultsMessage(options: ResultsOptions): SlackMessage {
   return clampMessage({ text: `${who} ${fallback(`for “${truncate(query, 100)}”: ${summary}`)}`, blocks });
 }
 
-/** Lines of mrkdwn, each cut to 600 characters, chunked into as few sections as stay under the limits. */
-export function lineSections(lines: readonly string[]): types.SectionBlock[] {
-  const blocks: types.SectionBlock[] = [];
-  let current = "";
-  for (const line of lines) {
-    const piece = cutMrkdwn(line, 600);
-    if (current !== "" && current.length + 1 + piece.length > LIMITS.ourSectionText) {
-      blocks.push(section(current));
-      current = "";
-    }
-    current = current === "" ? piece : `${current}\n${piece}`;
-  }
-  if (current !== "") blocks.push(section(current));
-  return blocks;
-}
-
 /** Lines "• *English* · 中文", chunked into sections that stay under the limits. */
 function directionSections(corpus: Corpus, describe: (d: Direction) => string): Block[] {
   return lineSections(corpus.directions.map((d) => `• *${directionLabel(d)}*${describe(d)}`));
@@ -295,61 +246,4 @@ export function plainMessage(sentence: string): SlackMessage {
 /** One short sentence for any failure. */
 export function errorMessage(sentence = "Sorry, something went wrong on my side; please try again in a moment."): SlackMessage {
   return { text: sentence, blocks: [section(mrkdwnLiteral(sentence))] };
-}
-
-// ---------------------------------------------------------------------------
-// Limits
-
-/** Cuts mrkdwn without leaving half an entity or an unclosed `<…>`. */
-export function cutMrkdwn(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = cutAt(text, max - 1);
-  const amp = cut.lastIndexOf("&");
-  if (amp !== -1 && !cut.slice(amp).includes(";")) cut = cut.slice(0, amp);
-  const lt = cut.lastIndexOf("<");
-  if (lt !== -1 && !cut.slice(lt).includes(">")) cut = cut.slice(0, lt);
-  return `${cut}…`;
-}
-
-function blockTextLength(block: Block): number {
-  switch (block.type) {
-    case "section":
-      return block.text?.text.length ?? 0;
-    case "context":
-      return block.elements.reduce((n, e) => n + ("text" in e && typeof e.text === "string" ? e.text.length : 0), 0);
-    case "actions":
-      return block.elements.reduce((n, e) => n + ("value" in e && typeof e.value === "string" ? e.value.length : 0), 0);
-    default:
-      return 0;
-  }
-}
-
-/** Total characters of text in a message's blocks (what `msg_blocks_too_long` is about). */
-export function messageTextLength(message: SlackMessage): number {
-  return message.blocks.reduce((n, b) => n + blockTextLength(b), 0);
-}
-
-/**
- * Last line of defence: whatever the builders produced, the message respects
- * Slack's limits with headroom (section ≤ 2,800, ≤ 40 blocks, fallback text
- * ≤ 1,500). Actions blocks are kept when blocks have to go.
- */
-export function clampMessage(message: SlackMessage): SlackMessage {
-  let blocks = message.blocks.map((block): Block => {
-    if (block.type === "section" && block.text && block.text.text.length > LIMITS.ourSectionText) {
-      return { ...block, text: { ...block.text, text: cutMrkdwn(block.text.text, LIMITS.ourSectionText) } };
-    }
-    return block;
-  });
-  if (blocks.length > LIMITS.ourBlocks) {
-    const actions = blocks.filter((b) => b.type === "actions");
-    blocks = [...blocks.filter((b) => b.type !== "actions").slice(0, LIMITS.ourBlocks - actions.length), ...actions];
-  }
-  while (blocks.length > 1 && messageTextLength({ text: "", blocks }) > LIMITS.ourTotalText) {
-    const i = blocks.map((b) => b.type).lastIndexOf("section");
-    if (i <= 0) break;
-    blocks = [...blocks.slice(0, i), ...blocks.slice(i + 1)];
-  }
-  const text = message.text.length > LIMITS.ourFallbackText ? cutMrkdwn(message.text, LIMITS.ourFallbackText) : message.text;
-  return { text: text || "directions", blocks };
 }

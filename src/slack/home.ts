@@ -12,23 +12,16 @@
  * Slack allows 100 blocks in a view and 3,000 characters per section. Each
  * part here has a character budget and is grouped into few sections, so that
  * a corpus of hundreds of directions, or a workspace of hundreds of
- * subscribed channels, still fits with room to spare (`homeLimitProblems`).
+ * subscribed channels, still fits with room to spare (`viewLimitProblems`).
  */
-import type { types } from "@slack/bolt";
 import type { Corpus, Direction } from "../corpus/types.js";
 import type { ChannelStatus, FeaturedDirection } from "../weekly/channels.js";
 import { papersText, summaryText } from "../weekly/post.js";
 import { describeSchedule, formatLocal } from "../weekly/schedule.js";
-import { context, cutMrkdwn, directionLabel, divider, lineSections, LIMITS, quoteQuery, section, type Block } from "./blocks.js";
-import { channelMention, escapeSlackText, mrkdwnLiteral, truncate } from "./text.js";
+import { context, cutMrkdwn, divider, header, lineSections, LIMITS, section, type Block, type SlackView } from "./block-kit.js";
+import { directionLabel, quoteQuery } from "./blocks.js";
+import { channelMention, escapeSlackText, mrkdwnLiteral } from "./text.js";
 import { describeBreak } from "./weekly-messages.js";
-
-export type HomeBlock = Block | types.HeaderBlock;
-
-export interface HomeView {
-  type: "home";
-  blocks: HomeBlock[];
-}
 
 export interface HomeInput {
   corpus: Corpus;
@@ -39,18 +32,12 @@ export interface HomeInput {
   searches: readonly string[];
 }
 
-/** Slack's limits for a Home tab, and the lower ones we hold ourselves to. */
-export const HOME_LIMITS = {
-  /** Slack: 100 blocks per view. */
-  blocks: 100,
-  /** Slack: 150 characters per header. */
-  headerText: 150,
-  /** Ours: blocks we produce (the parts below stay far under it by construction). */
-  ourBlocks: 60,
-  /** Ours: characters of the directions list (about 6 sections). */
-  directionsText: 16_000,
-  /** Ours: characters of the channels list (about 3 sections). */
-  channelsText: 8_000,
+/** Characters of each list, so that the view stays far under `LIMITS.ourViewBlocks`. */
+const BUDGET = {
+  /** The directions (about 6 sections). */
+  directions: 16_000,
+  /** The channels (about 3 sections). */
+  channels: 8_000,
 } as const;
 
 const REPAIR = "run `/directions weekly here` there to repair";
@@ -75,14 +62,9 @@ const HOW_TO_ASK = [
 const LANGUAGES =
   "Ask in English and the excerpts come in our English translation, the author's original (原文) beneath; ask in Chinese and the original comes first. 用中文提问,先显示原文。";
 
-const header = (text: string): types.HeaderBlock => ({
-  type: "header",
-  text: { type: "plain_text", text: truncate(text, HOME_LIMITS.headerText), emoji: true },
-});
-
 /** The Home tab of a user. */
-export function homeView(input: HomeInput): HomeView {
-  const blocks: HomeBlock[] = [header("directions · 深度学习前沿方向"), section(INTRO), section(HOW_TO_ASK), context(LANGUAGES)];
+export function homeView(input: HomeInput): SlackView {
+  const blocks: Block[] = [header("directions · 深度学习前沿方向"), section(INTRO), section(HOW_TO_ASK), context(LANGUAGES)];
   const featured = input.weekly === "unavailable" ? undefined : input.weekly?.featured;
   const direction = featured && input.corpus.directions.find((d) => d.id === featured.direction);
   if (featured && direction) blocks.push(divider(), ...featuredBlocks(featured, direction));
@@ -93,7 +75,7 @@ export function homeView(input: HomeInput): HomeView {
   return { type: "home", blocks };
 }
 
-function featuredBlocks(featured: FeaturedDirection, direction: Direction): HomeBlock[] {
+function featuredBlocks(featured: FeaturedDirection, direction: Direction): Block[] {
   return [
     header("Direction of the week · 本周方向"),
     section(cutMrkdwn(`*${directionLabel(direction)}*\n${summaryText(direction)}`, LIMITS.ourSectionText)),
@@ -121,19 +103,19 @@ function when(at: Date, timeZone: string): string {
   return `${formatLocal(at, timeZone)} (${escapeSlackText(timeZone)})`;
 }
 
-function directionBlocks(corpus: Corpus, passageCount: (id: string) => number): HomeBlock[] {
+function directionBlocks(corpus: Corpus, passageCount: (id: string) => number): Block[] {
   const counted = corpus.directions
     .map((direction, order) => ({ direction, order, count: passageCount(direction.id) }))
     .sort((a, b) => b.count - a.count || a.order - b.order);
   const lines = counted.map(({ direction, count }) => `• *${directionLabel(direction)}*: ${count} ${count === 1 ? "excerpt" : "excerpts"}`);
   return [
     header(`Directions · 研究方向 (${corpus.directions.length})`),
-    ...lineSections(withinBudget(lines, HOME_LIMITS.directionsText, (n) => `…and ${n} more: \`/directions list\` shows them all.`)),
+    ...lineSections(withinBudget(lines, BUDGET.directions, (n) => `…and ${n} more: \`/directions list\` shows them all.`)),
     context("Most discussed first. `/directions list` gives a summary of each."),
   ];
 }
 
-function channelBlocks(channels: readonly ChannelStatus[]): HomeBlock[] {
+function channelBlocks(channels: readonly ChannelStatus[]): Block[] {
   const title = header(WEEKLY_TITLE);
   if (channels.length === 0) {
     return [
@@ -144,7 +126,7 @@ function channelBlocks(channels: readonly ChannelStatus[]): HomeBlock[] {
   const lines = channels.map(channelLine);
   return [
     title,
-    ...lineSections(withinBudget(lines, HOME_LIMITS.channelsText, (n) => `…and ${n} more channels.`)),
+    ...lineSections(withinBudget(lines, BUDGET.channels, (n) => `…and ${n} more channels.`)),
     context("In a channel: `/directions weekly status`, `time`, `pause`, `resume`, `skip` or `stop`."),
   ];
 }
@@ -160,7 +142,7 @@ function channelLine({ subscription, next }: ChannelStatus): string {
   return `${where}: ${schedule}${paused} · next ${when(next.at, subscription.timeZone)}`;
 }
 
-function searchBlocks(searches: readonly string[]): HomeBlock[] {
+function searchBlocks(searches: readonly string[]): Block[] {
   const list =
     searches.length > 0
       ? searches.map((query) => `• ${quoteQuery(query, 150)}`).join("\n")
@@ -182,23 +164,4 @@ function withinBudget(lines: readonly string[], budget: number, more: (n: number
     used += line.length + 1;
   }
   return kept;
-}
-
-/** What in a Home view breaks Slack's limits or our headroom (empty when it is fine). */
-export function homeLimitProblems(view: HomeView): string[] {
-  const problems: string[] = [];
-  if (view.type !== "home") problems.push(`view type ${String(view.type)}`);
-  if (view.blocks.length > HOME_LIMITS.ourBlocks) problems.push(`${view.blocks.length} blocks`);
-  for (const [i, block] of view.blocks.entries()) {
-    if (block.type === "header" && (block.text.text.length === 0 || block.text.text.length > HOME_LIMITS.headerText)) {
-      problems.push(`header (block ${i}) has ${block.text.text.length} chars`);
-    }
-    if (block.type === "section" && (!block.text || block.text.text.length === 0 || block.text.text.length > LIMITS.ourSectionText)) {
-      problems.push(`section (block ${i}) has ${block.text?.text.length ?? 0} chars`);
-    }
-    if (block.type === "context" && (block.elements.length === 0 || block.elements.length > LIMITS.contextElements)) {
-      problems.push(`context (block ${i}) has ${block.elements.length} elements`);
-    }
-  }
-  return problems;
 }

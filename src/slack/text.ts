@@ -86,6 +86,15 @@ export function decodeSlackEntities(text: string): string {
   return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 }
 
+/** Slack mrkdwn to plain text: links as `label (url)`, bold headings plain, entities decoded. */
+export function mrkdwnToPlain(text: string): string {
+  return decodeSlackEntities(
+    text
+      .replace(/^\*([^*\n]+)\*$/gm, "$1")
+      .replace(/<([^|>]+)\|([^>]+)>/g, (_, url: string, label: string) => `${label} (${url.replace(/%7C/g, "|")})`),
+  );
+}
+
 /**
  * Turns text as Slack delivers it (message events; slash commands with or
  * without "escape channels, users and links") into plain text to search:
@@ -257,9 +266,10 @@ export function safeLinkUrl(url: string): string | undefined {
   return parsed.href.replace(/\|/g, "%7C").replace(/</g, "%3C").replace(/>/g, "%3E").replace(/ /g, "%20").replace(/&/g, "&amp;");
 }
 
-/** A mrkdwn link whose label is escaped; just the label when the URL is unusable. */
+/** `<url|label>`, the label on one line and escaped; just the label when the URL is not a usable http(s) URL. */
 export function mrkdwnLink(url: string, label: string): string {
+  const text = escapeSlackText(oneLine(label));
   const safe = safeLinkUrl(url);
-  const text = mrkdwnLiteral(label);
-  return safe === undefined ? text : `<${safe}|${text}>`;
+  // Slack could read a `|` in the label as the separator.
+  return safe === undefined ? text : `<${safe}|${text.replace(/\|/g, "¦")}>`;
 }

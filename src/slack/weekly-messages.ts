@@ -9,9 +9,9 @@
 import type { Corpus } from "../corpus/types.js";
 import type { Subscription } from "../store/index.js";
 import type { ChannelStatus } from "../weekly/channels.js";
-import type { WeeklyBlock } from "../weekly/post.js";
 import { describeSchedule, formatLocal, slotOf } from "../weekly/schedule.js";
-import { clampMessage, directionLabel, quoteQuery, type SlackMessage } from "./blocks.js";
+import { clampMessage, context, section, type SlackMessage } from "./block-kit.js";
+import { directionLabel, quoteQuery } from "./blocks.js";
 import type { WeeklyProblem, WeeklyRequest } from "./requests.js";
 import { mrkdwnLiteral, userMention } from "./text.js";
 
@@ -51,7 +51,7 @@ const PAUSE_USAGE = `use ${cmd("pause &lt;N&gt;")} with N from 1 to 52 weeks (e.
 /** Lines of mrkdwn as a message: one section, the same text as fallback. */
 function linesMessage(lines: string[]): SlackMessage {
   const text = lines.join("\n");
-  return clampMessage({ text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] });
+  return clampMessage({ text, blocks: [section(text)] });
 }
 
 /** `/directions weekly` alone or `help`: every subcommand with an example. */
@@ -292,13 +292,13 @@ function statusLines(status: ChannelStatus, corpus: Corpus): string[] {
  * `preview`: the next post's own blocks under one line that says it is a
  * preview (and, where the post is off, that this would be the first post).
  */
-export function previewMessage(post: { text: string; blocks: WeeklyBlock[] }, status: ChannelStatus | undefined): { text: string; blocks: WeeklyBlock[] } {
+export function previewMessage(post: SlackMessage, status: ChannelStatus | undefined): SlackMessage {
   const intro = !status
     ? `Preview, only for you. The direction of the week is off in this channel; this would be its first post (${cmd("here")} turns it on).`
     : status.next
       ? `Preview, only for you: the post of ${formatLocal(status.next.at, status.subscription.timeZone)}.`
       : `Preview, only for you: the next post (${nextPhrase(status)}).`;
-  return { text: `Preview: ${post.text}`, blocks: [{ type: "context", elements: [{ type: "mrkdwn", text: intro }] }, ...post.blocks] };
+  return { text: `Preview: ${post.text}`, blocks: [context(intro), ...post.blocks] };
 }
 
 /** Nothing can be posted (no direction has excerpts). */

@@ -11,7 +11,7 @@
  * value (it holds a password).
  */
 import path from "node:path";
-import { ConfigError } from "../config.js";
+import { ConfigError, setting, type Env } from "../config.js";
 
 export const DEFAULT_SQLITE_PATH = "data/directions.db";
 
@@ -27,14 +27,7 @@ export type StoreConfig =
       password: string;
     };
 
-type Env = Record<string, string | undefined>;
-
 const URL_EXAMPLE = "postgres://user:password@host:5432/database (add ?sslmode=verify-full for TLS)";
-
-function setting(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
 
 /** The URL with its password replaced by `***`. */
 export function withoutPassword(url: URL): string {

@@ -6,11 +6,12 @@
  * is still posted once per channel.
  */
 import { existsSync } from "node:fs";
-import { ConfigError } from "../config.js";
+import { ConfigError, setting, type Env } from "../config.js";
 import { openStore, readStoreConfig, StoreError, type Store, type StoreConfig, type Subscription, type WeekView } from "../store/index.js";
 import { delay } from "./claims.js";
 import type { WeeklyLogger } from "./logger.js";
-import { mrkdwnToPlain, renderPostAsText } from "./post.js";
+import { mrkdwnToPlain } from "../slack/text.js";
+import { renderPostAsText } from "./post.js";
 import { DirectionOfTheWeek, type WeeklySearch } from "./direction-post.js";
 import { createWeeklyClient, planWeek, WeeklyPublisher, type RetryPolicy } from "./publisher.js";
 import { CHANNEL_ID_RE, readWeeklySettings, type WeeklySettings } from "./config.js";
@@ -49,7 +50,7 @@ interface Output {
 }
 
 export interface PostWeeklyIo {
-  env?: Record<string, string | undefined>;
+  env?: Env;
   stdout?: Output;
   stderr?: Output;
   cwd?: string;
@@ -142,7 +143,7 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promi
     }
   }
 
-  const token = env.SLACK_BOT_TOKEN?.trim();
+  const token = setting(env, "SLACK_BOT_TOKEN");
   if (!flags.dryRun && !token) {
     err("directions post-weekly: SLACK_BOT_TOKEN is not set: set it to the app's Bot User OAuth Token (xoxb-…), or use --dry-run.");
     return 2;
@@ -229,8 +230,9 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promi
     if (deployment) await channels.syncDeployment(deployment);
     const chosen = targets(await store.subscriptions());
     if (chosen === undefined) return 2;
+    const apiUrl = setting(env, "SLACK_API_URL");
     const client = createWeeklyClient(token!, {
-      ...(env.SLACK_API_URL?.trim() ? { apiUrl: env.SLACK_API_URL.trim() } : {}),
+      ...(apiUrl ? { apiUrl } : {}),
       ...(io.retry?.requestTimeoutMs ? { timeoutMs: io.retry.requestTimeoutMs } : {}),
     });
     let failed = false;

@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import cron from "node-cron";
-import { ConfigError } from "../config.js";
+import { ConfigError, setting, type Env } from "../config.js";
 import { isValidTimeZone } from "./week.js";
 
 export const DEFAULT_CRON = "0 9 * * 1";
@@ -27,15 +27,8 @@ export interface WeeklyConfig {
 /** The same settings with the channel optional (e.g. `post-weekly --dry-run` needs no channel). */
 export type WeeklySettings = Omit<WeeklyConfig, "channel"> & { channel?: string };
 
-type Env = Record<string, string | undefined>;
-
 /** A public (`C…`) or private (`G…`) channel id. */
 export const CHANNEL_ID_RE = /^[CG][A-Z0-9]{6,}$/;
-
-function setting(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
 
 /** node-cron's own words for what is wrong with an expression, for the error message. */
 function cronProblem(expression: string): string {

@@ -11,26 +11,12 @@
 import type { Direction } from "../corpus/types.js";
 import { arrangeHit } from "../search/reader.js";
 import type { Hit } from "../search/types.js";
+import { context, divider, header, LIMITS, messageLimitProblems, section, type Block, type SlackMessage } from "../slack/block-kit.js";
 import { TRANSLATION_NOTE } from "../slack/blocks.js";
-import { decodeSlackEntities, escapeSlackText, oneLine, truncate } from "../slack/text.js";
+import { escapeSlackText, mrkdwnLink, mrkdwnToPlain, oneLine, truncate } from "../slack/text.js";
 
 /** `metadata.event_type` of our posts; the history check looks for it. */
 export const WEEKLY_EVENT_TYPE = "direction_of_week";
-
-export interface MrkdwnText {
-  type: "mrkdwn";
-  text: string;
-}
-export interface PlainText {
-  type: "plain_text";
-  text: string;
-  emoji?: boolean;
-}
-export type WeeklyBlock =
-  | { type: "header"; text: PlainText }
-  | { type: "section"; text: MrkdwnText }
-  | { type: "divider" }
-  | { type: "context"; elements: MrkdwnText[] };
 
 export interface WeeklyPostMetadata {
   event_type: typeof WEEKLY_EVENT_TYPE;
@@ -38,9 +24,7 @@ export interface WeeklyPostMetadata {
 }
 
 /** The arguments of `chat.postMessage`, minus the channel. */
-export interface WeeklyPost {
-  text: string;
-  blocks: WeeklyBlock[];
+export interface WeeklyPost extends SlackMessage {
   metadata: WeeklyPostMetadata;
 }
 
@@ -54,17 +38,6 @@ export interface WeeklyPostInput {
   /** The slash command users dig further with. */
   command?: string;
 }
-
-/** Slack's documented limits, and the headroom we keep below them. */
-export const SLACK_LIMITS = {
-  headerChars: 150,
-  sectionChars: 3000,
-  blocks: 50,
-  contextElements: 10,
-  /** Not a documented limit: a reported failure near 13k, so we stay far below. */
-  totalBlockChars: 12_000,
-  textChars: 4000,
-};
 
 const CAP = {
   summary: 1500,
@@ -82,15 +55,6 @@ const MIN_EXCERPTS = 2;
 /** Excerpts the post quotes at most; also how many the publisher asks the search for. */
 export const MAX_EXCERPTS = 3;
 const DEFAULT_QUESTION = "Which of these ideas could we try in our own work, and what would it take?";
-
-/** `<url|label>` for an http(s) URL, with both parts escaped; just the label otherwise. */
-export function slackLink(url: string, label: string): string {
-  const safeLabel = escapeSlackText(oneLine(label));
-  if (!/^https?:\/\/\S+$/i.test(url)) return safeLabel;
-  // `|` would end the URL part early; `<`/`>`/`&` are escaped as everywhere else.
-  const safeUrl = escapeSlackText(url).replace(/\|/g, "%7C");
-  return `<${safeUrl}|${safeLabel.replace(/\|/g, "¦")}>`;
-}
 
 /** A search keyword that finds this direction: its first synonym, else its English name. */
 export function keywordFor(direction: Direction): string {
@@ -130,7 +94,7 @@ export function papersText(direction: Direction): string {
   const papers: string[] = [];
   let papersLength = 0;
   for (const paper of direction.papers.slice(0, CAP.maxPapers)) {
-    const line = `• ${slackLink(paper.url, truncate(oneLine(paper.title), CAP.paperTitle))}`;
+    const line = `• ${mrkdwnLink(paper.url, truncate(oneLine(paper.title), CAP.paperTitle))}`;
     if (papersLength + line.length + 1 > CAP.papersSection) break;
     papers.push(line);
     papersLength += line.length + 1;
@@ -139,7 +103,7 @@ export function papersText(direction: Direction): string {
     // Many directions have no curated papers yet: point to a search rather than drop the section.
     const query = oneLine(direction.name.en);
     const url = `https://arxiv.org/search/?query=${encodeURIComponent(query)}&searchtype=all`;
-    papers.push(`None picked yet: ${slackLink(url, `search arXiv for “${truncate(query, CAP.arxivQuery)}”`)}`);
+    papers.push(`None picked yet: ${mrkdwnLink(url, `search arXiv for “${truncate(query, CAP.arxivQuery)}”`)}`);
   }
   return `*Papers to read*\n${papers.join("\n")}`;
 }
@@ -147,55 +111,49 @@ export function papersText(direction: Direction): string {
 export function buildWeeklyPost(input: WeeklyPostInput): WeeklyPost {
   const { direction, week, cycle } = input;
   const command = input.command ?? "/directions";
-  const blocks: WeeklyBlock[] = [];
+  const blocks: Block[] = [];
 
   // plain_text shows entities literally, so it cannot be escaped; it never
   // pings either, but we keep control sequences out of the payload altogether.
   const title = `${oneLine(direction.name.en)} · ${oneLine(direction.name.zh)}`.replace(/</g, "‹").replace(/>/g, "›");
-  blocks.push({ type: "header", text: { type: "plain_text", text: truncate(title, SLACK_LIMITS.headerChars), emoji: true } });
+  blocks.push(header(title));
 
-  blocks.push({ type: "section", text: { type: "mrkdwn", text: summaryText(direction) } });
+  blocks.push(section(summaryText(direction)));
 
   const excerpts = pickExcerpts(input.excerpts);
   if (excerpts.length > 0) {
-    blocks.push({ type: "divider" });
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: "*What the answers say*" } });
+    blocks.push(divider());
+    blocks.push(section("*What the answers say*"));
     for (const hit of excerpts) {
       // In English first (the team reads English), the author's original beneath.
       // No bold on the highlights: Slack's *bold* needs word boundaries that
       // Chinese text lacks, so it would show stray asterisks.
       const { main, beneath } = arrangeHit(hit, "en");
       const quote = escapeSlackText(truncate(oneLine(main.text), CAP.excerpt));
-      blocks.push({ type: "section", text: { type: "mrkdwn", text: `> ${quote}` } });
+      blocks.push(section(`> ${quote}`));
       if (beneath) {
         const label = beneath.original ? "原文" : "English";
-        blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `${label}: ${escapeSlackText(truncate(oneLine(beneath.text), CAP.excerpt))}` }] });
+        blocks.push(context(`${label}: ${escapeSlackText(truncate(oneLine(beneath.text), CAP.excerpt))}`));
       }
-      blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `— ${slackLink(hit.url, hit.author)}` }] });
+      blocks.push(context(`— ${mrkdwnLink(hit.url, hit.author)}`));
     }
-    if (excerpts.some((hit) => hit.translation)) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: escapeSlackText(TRANSLATION_NOTE) }] });
+    if (excerpts.some((hit) => hit.translation)) blocks.push(context(escapeSlackText(TRANSLATION_NOTE)));
   }
 
-  blocks.push({ type: "divider" });
-  blocks.push({ type: "section", text: { type: "mrkdwn", text: papersText(direction) } });
+  blocks.push(divider());
+  blocks.push(section(papersText(direction)));
 
   const question = escapeSlackText(truncate(oneLine(questionFor(direction, cycle)), CAP.question));
-  blocks.push({ type: "divider" });
-  blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Question to discuss*\n${question}` } });
+  blocks.push(divider());
+  blocks.push(section(`*Question to discuss*\n${question}`));
 
   const keyword = escapeSlackText(truncate(oneLine(keywordFor(direction)), CAP.keyword));
-  blocks.push({
-    type: "context",
-    elements: [
-      { type: "mrkdwn", text: `Dig further: \`${command} ${keyword}\`` },
-      { type: "mrkdwn", text: `Direction of the week · ${week}` },
-    ],
-  });
+  blocks.push(context(`Dig further: \`${command} ${keyword}\``, `Direction of the week · ${week}`));
 
   const fallbackSummary = escapeSlackText(truncate(oneLine(direction.summary), CAP.fallbackSummary));
   const fallbackName = escapeSlackText(`${oneLine(direction.name.en)} (${oneLine(direction.name.zh)})`);
   return {
-    text: truncate(`Direction of the week ${week}: ${fallbackName}. ${fallbackSummary}`, SLACK_LIMITS.textChars),
+    text: truncate(`Direction of the week ${week}: ${fallbackName}. ${fallbackSummary}`, LIMITS.text),
     blocks,
     metadata: { event_type: WEEKLY_EVENT_TYPE, event_payload: { week, direction: direction.id } },
   };
@@ -203,39 +161,14 @@ export function buildWeeklyPost(input: WeeklyPostInput): WeeklyPost {
 
 /** Whether there are fewer excerpts than the post is meant to have (for a warning). */
 export function hasFewExcerpts(post: WeeklyPost): boolean {
-  return post.blocks.filter((b) => b.type === "section" && b.text.text.startsWith("> ")).length < MIN_EXCERPTS;
+  return post.blocks.filter((b) => b.type === "section" && b.text?.text.startsWith("> ")).length < MIN_EXCERPTS;
 }
 
-/** What in a post breaks Slack's limits (empty when it is fine). */
+/** What in a post breaks Slack's limits, or is not marked as ours (empty when it is fine). */
 export function checkPostLimits(post: WeeklyPost): string[] {
-  const problems: string[] = [];
-  if (!post.text.trim()) problems.push("no fallback text");
-  if (post.text.length > SLACK_LIMITS.textChars) problems.push(`fallback text has ${post.text.length} chars`);
-  if (post.blocks.length > SLACK_LIMITS.blocks) problems.push(`${post.blocks.length} blocks`);
-  for (const [i, block] of post.blocks.entries()) {
-    if (block.type === "header" && (block.text.text.length === 0 || block.text.text.length > SLACK_LIMITS.headerChars)) {
-      problems.push(`header (block ${i}) has ${block.text.text.length} chars`);
-    }
-    if (block.type === "section" && (block.text.text.length === 0 || block.text.text.length > SLACK_LIMITS.sectionChars)) {
-      problems.push(`section (block ${i}) has ${block.text.text.length} chars`);
-    }
-    if (block.type === "context" && block.elements.length > SLACK_LIMITS.contextElements) {
-      problems.push(`context (block ${i}) has ${block.elements.length} elements`);
-    }
-  }
-  const total = JSON.stringify(post.blocks).length;
-  if (total > SLACK_LIMITS.totalBlockChars) problems.push(`blocks total ${total} chars`);
+  const problems = messageLimitProblems(post);
   if (post.metadata.event_type !== WEEKLY_EVENT_TYPE) problems.push("metadata event_type missing");
   return problems;
-}
-
-/** Slack mrkdwn to terminal text: links as `label (url)`, bold headings plain, entities decoded. */
-export function mrkdwnToPlain(text: string): string {
-  return decodeSlackEntities(
-    text
-      .replace(/^\*([^*\n]+)\*$/gm, "$1")
-      .replace(/<([^|>]+)\|([^>]+)>/g, (_, url: string, label: string) => `${label} (${url.replace(/%7C/g, "|")})`),
-  );
 }
 
 /** The post as a person would read it, for `post-weekly --dry-run`. */
@@ -247,13 +180,13 @@ export function renderPostAsText(post: WeeklyPost): string {
         lines.push(block.text.text, "=".repeat(Math.min(60, Array.from(block.text.text).length + 8)));
         break;
       case "section":
-        lines.push(mrkdwnToPlain(block.text.text), "");
+        lines.push(mrkdwnToPlain(block.text?.text ?? ""), "");
         break;
       case "divider":
         lines.push("────────");
         break;
       case "context":
-        lines.push(block.elements.map((e) => mrkdwnToPlain(e.text)).join("   ·   "));
+        lines.push(block.elements.map((e) => ("text" in e ? mrkdwnToPlain(e.text) : "")).join("   ·   "));
         break;
     }
   }

@@ -9,7 +9,7 @@ import { createSlackApp, type SlackApp } from "../../src/app.js";
 import { loadCorpus } from "../../src/corpus/load.js";
 import { DirectionsSearch } from "../../src/search/engine.js";
 import type { SearchLike } from "../../src/slack/answers.js";
-import type { Block, SlackMessage } from "../../src/slack/blocks.js";
+import type { Block, SlackMessage } from "../../src/slack/block-kit.js";
 import type { DeliveryMemory } from "../../src/slack/dedupe.js";
 import type { WeeklyDeps } from "../../src/listeners/index.js";
 import { AppLogger } from "../../src/slack/logger.js";
@@ -146,29 +146,6 @@ export function buttons(message: ReplyLike | SlackMessage): Record<string, strin
     for (const e of block.elements) if (e.type === "button" && e.action_id) out[e.action_id] = e.value ?? "";
   }
   return out;
-}
-
-/** Asserts Slack's limits, with the headroom the app promises. */
-export function limitProblems(message: ReplyLike | SlackMessage): string[] {
-  const problems: string[] = [];
-  const blocks = (message.blocks ?? []) as Block[];
-  if (blocks.length > 50) problems.push(`${blocks.length} blocks`);
-  let total = 0;
-  for (const block of blocks) {
-    if (block.type === "section" && block.text) {
-      const n = block.text.text.length;
-      total += n;
-      if (n > 3000 || n < 1) problems.push(`section of ${n} chars`);
-    }
-    if (block.type === "context") {
-      if (block.elements.length > 10) problems.push(`context with ${block.elements.length} elements`);
-      for (const e of block.elements) if ("text" in e && typeof e.text === "string") total += e.text.length;
-    }
-  }
-  if (total > 12_000) problems.push(`${total} chars of text in blocks`);
-  if (!message.text) problems.push("no fallback text");
-  else if (message.text.length > 3000) problems.push(`fallback text of ${message.text.length} chars`);
-  return problems;
 }
 
 /**

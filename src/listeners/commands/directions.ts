@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import { errorMessage, type SlackMessage } from "../../slack/blocks.js";
+import type { SlackMessage } from "../../slack/block-kit.js";
+import { errorMessage } from "../../slack/blocks.js";
 import { parseRequest } from "../../slack/requests.js";
 import type { ListenerDeps } from "../types.js";
 import { weeklyCommand } from "./weekly.js";

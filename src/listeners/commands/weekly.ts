@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
-import type { SlackMessage } from "../../slack/blocks.js";
+import type { SlackMessage } from "../../slack/block-kit.js";
 import { slackError } from "../../slack/fixes.js";
 import type { WeeklyRequest } from "../../slack/requests.js";
 import {
@@ -25,15 +25,12 @@ import {
   type WeeklyChange,
 } from "../../slack/weekly-messages.js";
 import type { ChangeResult, ChannelStatus } from "../../weekly/channels.js";
-import type { WeeklyBlock } from "../../weekly/post.js";
 import { isValidTimeZone } from "../../weekly/week.js";
 import type { ListenerDeps, WeeklyDeps } from "../types.js";
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 /** A subcommand that reads or changes the channel's subscription. */
 type Work = Exclude<WeeklyRequest, { sub: "help" | "invalid" }>;
-/** A reply: a message, or a preview with the weekly post's own blocks. */
-type Reply = { text: string; blocks: Array<SlackMessage["blocks"][number] | WeeklyBlock> };
 
 /** Subcommands that change the channel's subscription: announced, and limited to `DIRECTIONS_ADMINS`. */
 const CHANGES = new Set<Work["sub"]>(["here", "time", "pause", "resume", "skip", "stop"]);
@@ -67,7 +64,7 @@ function refusal({ admins }: WeeklyDeps, command: CommandArgs["command"], sub: W
   return undefined;
 }
 
-async function answer(weekly: WeeklyDeps, deps: ListenerDeps, args: CommandArgs, request: Work): Promise<Reply> {
+async function answer(weekly: WeeklyDeps, deps: ListenerDeps, args: CommandArgs, request: Work): Promise<SlackMessage> {
   const { channels } = weekly;
   const { channel_id: channel, user_id: user } = args.command;
   const announced = (change: WeeklyChange) => announce(args, change);
@@ -106,8 +103,8 @@ async function answer(weekly: WeeklyDeps, deps: ListenerDeps, args: CommandArgs,
 /** The reply to a change that WeeklyChannels may refuse: `done` says what to reply when it was made. */
 async function changed(
   result: ChangeResult,
-  done: (status: ChannelStatus, before: Extract<ChangeResult, { kind: "done" }>["before"]) => Reply | Promise<Reply>,
-): Promise<Reply> {
+  done: (status: ChannelStatus, before: Extract<ChangeResult, { kind: "done" }>["before"]) => SlackMessage | Promise<SlackMessage>,
+): Promise<SlackMessage> {
   if (result.kind === "not-subscribed") return OFF_HERE;
   if (result.kind === "deployment") return SET_BY_DEPLOYMENT;
   return done(result.status, result.before);
@@ -118,7 +115,7 @@ async function changed(
  * time zone, repairs a broken subscription (keeping its schedule), or says it
  * is on already.
  */
-async function here({ channels }: WeeklyDeps, deps: ListenerDeps, args: CommandArgs): Promise<Reply> {
+async function here({ channels }: WeeklyDeps, deps: ListenerDeps, args: CommandArgs): Promise<SlackMessage> {
   const { channel_id: channel, user_id: user } = args.command;
   const member = await membership(args, channel);
   if (member === "archived") return ARCHIVED;
@@ -167,7 +164,7 @@ async function userTimeZone({ client, logger }: CommandArgs, user: string): Prom
 }
 
 /** Announces a change in its channel, then says what changed; the change stands even if the announcement fails. */
-async function announce({ client, command, logger }: CommandArgs, change: WeeklyChange): Promise<Reply> {
+async function announce({ client, command, logger }: CommandArgs, change: WeeklyChange): Promise<SlackMessage> {
   try {
     await client.chat.postMessage({
       channel: command.channel_id,

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
-import { homeLimitProblems, homeView, type HomeInput } from "../../slack/home.js";
+import { viewLimitProblems } from "../../slack/block-kit.js";
+import { homeView, type HomeInput } from "../../slack/home.js";
 import type { WeeklyChannels } from "../../weekly/channels.js";
 import type { ListenerDeps } from "../types.js";
 
@@ -23,7 +24,7 @@ export function appHomeOpened(deps: ListenerDeps) {
           return "unavailable" as const;
         }) } : {}),
       });
-      const problems = homeLimitProblems(view);
+      const problems = viewLimitProblems(view);
       if (problems.length > 0) logger.warn(`The App Home of ${event.user} is near or over Slack's limits: ${problems.join("; ")}`);
       await client.views.publish({ user_id: event.user, view });
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
-import { errorMessage, type SlackMessage } from "../../slack/blocks.js";
+import type { SlackMessage } from "../../slack/block-kit.js";
+import { errorMessage } from "../../slack/blocks.js";
 import type { ListenerDeps } from "../types.js";
 
 /**

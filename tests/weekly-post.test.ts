@@ -71,6 +71,16 @@ describe("the weekly post", () => {
     expect(post.blocks.filter((b) => b.type === "section" && b.text?.text.startsWith("> ")).length).toBe(3);
   });
 
+  it("keeps a summary of `<` and `&` within limits (escaping makes them longer), without a broken entity", () => {
+    const d = direction("amp", { summary: "<&> ".repeat(1000) });
+    const post = buildWeeklyPost({ direction: d, excerpts: [], week: "2026-W10", cycle: 1 });
+    expect(checkPostLimits(post)).toEqual([]);
+    const summary = post.blocks.find((b) => b.type === "section" && b.text?.text.startsWith("&lt;"));
+    const text = summary?.type === "section" ? summary.text!.text : "";
+    expect(text.length).toBeLessThanOrEqual(1500);
+    expect(text).toMatch(/(&gt;|&amp;|&lt;|\s)…$/);
+  });
+
   it("keeps a header of emoji (two UTF-16 units each) within Slack's 150 characters", () => {
     const emoji = direction("emoji", { name: { en: "🧠".repeat(200), zh: "名" } });
     const post = buildWeeklyPost({ direction: emoji, excerpts: [], week: "2026-W10", cycle: 1 });

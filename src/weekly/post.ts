@@ -11,7 +11,7 @@
 import type { Direction } from "../corpus/types.js";
 import { arrangeHit } from "../search/reader.js";
 import type { Hit } from "../search/types.js";
-import { context, divider, header, LIMITS, messageLimitProblems, section, type Block, type SlackMessage } from "../slack/block-kit.js";
+import { context, cutMrkdwn, divider, header, LIMITS, messageLimitProblems, section, type Block, type SlackMessage } from "../slack/block-kit.js";
 import { TRANSLATION_NOTE } from "../slack/blocks.js";
 import { escapeSlackText, mrkdwnLink, mrkdwnToPlain, oneLine, truncate } from "../slack/text.js";
 
@@ -83,7 +83,8 @@ function pickExcerpts(excerpts: readonly Hit[]): Hit[] {
 
 /** The direction's summary as the post shows it: one line, escaped, at most 1,500 characters. */
 export function summaryText(direction: Direction): string {
-  return escapeSlackText(truncate(oneLine(direction.summary), CAP.summary));
+  // Cut after escaping: `&`, `<` and `>` grow fivefold, and a cut never splits an entity.
+  return cutMrkdwn(escapeSlackText(oneLine(direction.summary)), CAP.summary);
 }
 
 /**

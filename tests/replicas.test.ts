@@ -3,7 +3,8 @@
  * mode) on one database, against the fake Slack: the direction of the week is
  * posted once, both keep answering while PostgreSQL is down, and the next
  * week is posted once, continuing the rotation. On PostgreSQL, and on one
- * SQLite file shared by two processes.
+ * SQLite file shared by two processes. And one bot process whose weekly post
+ * is turned on from Slack, across a restart.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -14,7 +15,7 @@ import { loadCorpus } from "../src/corpus/load.js";
 import { BOT_TOKEN, SIGNING_SECRET } from "./support/app-harness.js";
 import { FAKE_BOT_USER_ID, startFakeSlack, type FakeSlack } from "./support/fake-slack.js";
 import { freePort, pgSkipReason, startPostgres, type TestPostgres } from "./support/postgres.js";
-import { appMention, postEvent, postSlashCommand } from "./support/slack-requests.js";
+import { appHomeOpened, appMention, postEvent, postSlashCommand } from "./support/slack-requests.js";
 
 const dist = join(import.meta.dirname, "..", "dist", "src");
 const CHANNEL = "C0REPLICA";
@@ -46,17 +47,17 @@ function baseEnv(database: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? "", NO_COLOR: "1", SLACK_API_URL: slack.apiUrl, ...database };
 }
 
-async function startReplica(database: Record<string, string>): Promise<Replica> {
+/** The deployment's weekly channel: Mondays 00:00 UTC, so whatever the time of the test, this week's post is due and each replica catches up at start. */
+const DEPLOYMENT_CHANNEL = { DIRECTIONS_CHANNEL: CHANNEL, DIRECTIONS_CRON: "0 0 * * 1", DIRECTIONS_TZ: "UTC" };
+
+async function startReplica(database: Record<string, string>, weekly: Record<string, string> = DEPLOYMENT_CHANNEL): Promise<Replica> {
   const port = await freePort();
   const env = {
     ...baseEnv(database),
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     PORT: String(port),
-    DIRECTIONS_CHANNEL: CHANNEL,
-    // Mondays 00:00 UTC: whatever the time of the test, this week's post is due, so each replica catches up at start.
-    DIRECTIONS_CRON: "0 0 * * 1",
-    DIRECTIONS_TZ: "UTC",
+    ...weekly,
   };
   const child = spawn(process.execPath, [join(dist, "main.js")], { env, cwd: folder, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
@@ -150,4 +151,30 @@ describe("two replicas on one SQLite file", () => {
     await answersEverything(b, 4);
     await nextWeekOnce(database);
   }, 90_000);
+});
+
+describe("the bot process, with the weekly post managed from Slack", () => {
+  it("turns it on in a channel with /directions weekly here, announces it, keeps it across a restart, and shows it on the Home tab", async () => {
+    slack = await startFakeSlack();
+    slack.setUserTimeZone("U0HUMAN", "Asia/Shanghai");
+    const database = { DIRECTIONS_DB: join(folder, "managed", "directions.db") };
+    const settings = { DIRECTIONS_ADMINS: "U0HUMAN" };
+    let bot = await startReplica(database, settings);
+    const here = await postSlashCommand(bot.url, SIGNING_SECRET, { text: "weekly here", channel_id: "C0TEAM01", user_id: "U0HUMAN", response_url: slack.responseUrl("here") });
+    expect(here.status).toBe(200);
+    const reply = await slack.waitForResponse((post) => post.id === "here", 10_000);
+    expect(JSON.stringify(reply.body)).toContain("Mondays at 09:00 (Asia/Shanghai)");
+    const announced = await slack.waitFor((call) => call.method === "chat.postMessage" && call.args.channel === "C0TEAM01", 10_000);
+    expect(String(announced.args.text)).toMatch(/^<@U0HUMAN> turned on the direction of the week here: Mondays at 09:00 \(Asia\/Shanghai\)/);
+
+    // Not an admin: refused.
+    const refused = await postSlashCommand(bot.url, SIGNING_SECRET, { text: "weekly stop", channel_id: "C0TEAM01", user_id: "U0OTHER", response_url: slack.responseUrl("stop") });
+    expect(JSON.stringify(refused.body)).toContain("only the weekly post's admins");
+
+    await stop(bot);
+    bot = await startReplica(database, settings);
+    await expect.poll(() => bot.log(), { timeout: 10_000 }).toContain("Direction of the week: 1 channel receives it (C0TEAM01 Mondays at 09:00 Asia/Shanghai, next ");
+    await postEvent(bot.url, SIGNING_SECRET, appHomeOpened({ user: "U0HUMAN" }), { eventId: "EvHomeProcess" });
+    await expect.poll(() => JSON.stringify(slack.homeViews.get("U0HUMAN") ?? ""), { timeout: 10_000 }).toContain("<#C0TEAM01>: Mondays at 09:00 (Asia/Shanghai)");
+  }, 60_000);
 });

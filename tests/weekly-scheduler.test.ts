@@ -296,6 +296,22 @@ describe("the scheduler and Slack's limits", () => {
     expect(bot.logger.errors.some((line) => line.startsWith("Direction of the week: channel C0AAAAAAA skipped this time:"))).toBe(true);
   });
 
+  it("while the database is down, says so once, and posts the week once it is back", async () => {
+    clock = new Date("2027-01-04T08:00:00Z");
+    const bot = await replica({});
+    await bot.channels.here(BERLIN, "U0ANNA", "UTC");
+    const read = bot.store.subscriptions.bind(bot.store);
+    let down = true;
+    bot.store.subscriptions = () => (down ? Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:5432")) : read());
+    clock = new Date("2027-01-04T09:00:00Z");
+    for (let minute = 0; minute < 5; minute++) expect(await bot.scheduler.tick()).toEqual([]);
+    expect(bot.logger.errors).toEqual(["Direction of the week: cannot read the channels from the store (connect ECONNREFUSED 127.0.0.1:5432); trying again every minute."]);
+    expect(bot.scheduler.nextWake()!.getTime() - clock.getTime()).toBe(60_000);
+    down = false;
+    expect((await bot.scheduler.tick()).map((r) => r.outcome.status)).toEqual(["posted"]);
+    expect(bot.logger.text()).toContain("info Direction of the week: the store answers again.");
+  });
+
   it("spreads posts due in the same minute and waits out Slack's Retry-After", async () => {
     clock = new Date("2027-01-04T08:00:00Z");
     const waits: number[] = [];

@@ -95,6 +95,8 @@ export class WeeklyScheduler {
   private wake: Date | undefined;
   /** Whether the first tick has logged which channels get the post. */
   private described = false;
+  /** Whether the last tick could not read the subscriptions (logged once per outage). */
+  private storeDown = false;
 
   constructor(options: WeeklySchedulerOptions) {
     this.options = options;
@@ -169,10 +171,16 @@ export class WeeklyScheduler {
     try {
       subscriptions = await this.options.store.subscriptions();
     } catch (error) {
-      this.options.logger.error(`Direction of the week: cannot read the channels from the store (${error instanceof Error ? error.message : String(error)}); trying again shortly.`);
-      this.sleepUntil(this.now().getTime() + Math.min(this.timing.pollMs, this.timing.retryTransientMs));
+      // Said once per outage; the scheduler keeps looking every poll.
+      if (!this.storeDown) {
+        this.options.logger.error(`Direction of the week: cannot read the channels from the store (${error instanceof Error ? error.message : String(error)}); trying again every minute.`);
+      }
+      this.storeDown = true;
+      this.sleepUntil(this.now().getTime() + this.timing.pollMs);
       return report;
     }
+    if (this.storeDown) this.options.logger.info("Direction of the week: the store answers again.");
+    this.storeDown = false;
     let earliest = this.now().getTime() + this.timing.pollMs;
     /** Each channel's next post after this tick, for the log line of the first one. */
     const upcoming = new Map<string, NextPost | undefined>();

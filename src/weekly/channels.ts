@@ -14,6 +14,8 @@ import type { PostRecord, Store, Subscription, WeeklySchedule } from "../store/i
 import type { WeeklyConfig } from "./config.js";
 import type { Choice, ScheduledContent } from "./direction-post.js";
 import type { WeeklyPost } from "./post.js";
+import type { PublishOutcome } from "./publisher.js";
+import { CHANNEL_GONE } from "./slack-errors.js";
 import { addWeeks, DEFAULT_SCHEDULE, nextPost, postedWeeks, type NextPost } from "./schedule.js";
 import { isoWeekOf } from "./week.js";
 
@@ -148,13 +150,13 @@ export class WeeklyChannels {
     });
   }
 
-  /** Turns the post off in the channel; the channel's posts stay, so its rotation goes on if it is turned on again. */
-  async stop(channel: string): Promise<ChangeResult> {
-    const current = await this.store.subscription(channel);
-    if (!current) return { kind: "not-subscribed" };
-    if (current.source === "deployment") return { kind: "deployment" };
-    await this.change(channel, (latest) => (latest?.source === "deployment" ? undefined : null));
-    return { kind: "done", status: { subscription: current, posts: [] }, before: current };
+  /**
+   * Turns the post off in the channel; the channel's posts stay, so its
+   * rotation goes on if it is turned on again. `status` is the channel's
+   * status just before.
+   */
+  stop(channel: string): Promise<ChangeResult> {
+    return this.changeOwn(channel, true, () => null);
   }
 
   /** The channel's subscription and next post, or undefined when the channel has none. */
@@ -204,27 +206,29 @@ export class WeeklyChannels {
     return first ? { direction: first.direction, kind: "first" } : undefined;
   }
 
-  /** Marks a subscription broken (its channel went away); true when it was not already. */
-  async markBroken(channel: string, reason: string): Promise<boolean> {
-    let changed = false;
+  /** Marks a subscription broken: its channel went away (`reason`: Slack's error). */
+  async markBroken(channel: string, reason: string): Promise<void> {
     await this.change(channel, (current) => {
       if (!current || current.broken?.reason === reason) return undefined;
-      changed = true;
       return { ...current, broken: { reason, since: this.now().toISOString() } };
     });
-    return changed;
   }
 
-  /** Clears a broken mark after the channel was posted to again; true when there was one. */
-  async markRepaired(channel: string): Promise<boolean> {
-    let changed = false;
-    await this.change(channel, (current) => {
-      if (!current?.broken) return undefined;
-      changed = true;
-      const { broken: _repaired, ...rest } = current;
-      return rest;
-    });
-    return changed;
+  /**
+   * Notes what a publisher's run means for the channel's subscription: a
+   * channel that went away is marked broken; one that got its post is no
+   * longer broken (a post made by `post-weekly --channel` repairs it).
+   */
+  async settle(channel: string, outcome: PublishOutcome): Promise<void> {
+    if (outcome.status === "failed" && outcome.code !== undefined && CHANNEL_GONE.has(outcome.code)) {
+      await this.markBroken(channel, outcome.code);
+    } else if (outcome.status === "posted" || outcome.status === "found-in-channel" || outcome.status === "already-posted") {
+      await this.change(channel, (current) => {
+        if (!current?.broken) return undefined;
+        const { broken: _repaired, ...rest } = current;
+        return rest;
+      });
+    }
   }
 
   /**
@@ -244,24 +248,9 @@ export class WeeklyChannels {
       }
     }
     if (!config) return;
-    const at = this.now().toISOString();
     await this.store.changeSubscription(config.channel, (current) => {
-      const schedule = { cron: config.cron };
       const same = current?.source === "deployment" && "cron" in current.schedule && current.schedule.cron === config.cron && current.timeZone === config.timeZone;
-      if (same) return undefined;
-      return {
-        ...(current ?? {}),
-        channel: config.channel,
-        schedule,
-        timeZone: config.timeZone,
-        source: "deployment",
-        // A deployment catches up within the week at start-up, as it always has, even after a change of schedule.
-        activeFrom: new Date(0).toISOString(),
-        createdBy: current?.createdBy ?? DEPLOYMENT,
-        createdAt: current?.createdAt ?? at,
-        updatedBy: DEPLOYMENT,
-        updatedAt: at,
-      };
+      return same ? undefined : deploymentSubscription(config, this.now(), current);
     });
   }
 
@@ -279,13 +268,15 @@ export class WeeklyChannels {
 
   /**
    * A change to a channel's own subscription: refused when there is none, and,
-   * where `slackOnly`, when it is the deployment's. `change` gets the current
-   * subscription, the time, and which weeks are posted; undefined leaves it as it is.
+   * where `slackOnly`, when it is the deployment's; both decided under the
+   * channel's lock. `change` gets the current subscription, the time, and
+   * which weeks are posted; undefined leaves it as it is, null removes it
+   * (the result's status is then the one it had).
    */
   private async changeOwn(
     channel: string,
     slackOnly: boolean,
-    change: (current: Subscription, at: string, posted: (week: string) => boolean) => Subscription | undefined,
+    change: (current: Subscription, at: string, posted: (week: string) => boolean) => Subscription | null | undefined,
   ): Promise<ChangeResult> {
     const posts = await this.store.posts(channel);
     let before: Subscription | undefined;
@@ -298,7 +289,7 @@ export class WeeklyChannels {
       return change(current, this.now().toISOString(), postedWeeks(posts, current.timeZone));
     });
     if (refused) return refused;
-    const status = await this.status(channel);
+    const status = (await this.status(channel)) ?? (before && (await this.statusOf(before)));
     if (!status) return { kind: "not-subscribed" };
     return { kind: "done", status, ...(before ? { before } : {}) };
   }
@@ -307,4 +298,26 @@ export class WeeklyChannels {
     await this.store.changeSubscription(channel, change);
     this.onChange();
   }
+}
+
+/**
+ * `DIRECTIONS_CHANNEL`'s subscription: the deployment's schedule and zone,
+ * keeping what `current` (its row, if any) holds besides (a pause or skip set
+ * from Slack, who turned it on first). A deployment catches up within the
+ * week at start-up, as it always has, even after a change of schedule.
+ */
+export function deploymentSubscription(config: Pick<WeeklyConfig, "channel" | "cron" | "timeZone">, now: Date, current?: Subscription): Subscription {
+  const at = now.toISOString();
+  return {
+    ...(current ?? {}),
+    channel: config.channel,
+    schedule: { cron: config.cron },
+    timeZone: config.timeZone,
+    source: "deployment",
+    activeFrom: new Date(0).toISOString(),
+    createdBy: current?.createdBy ?? DEPLOYMENT,
+    createdAt: current?.createdAt ?? at,
+    updatedBy: DEPLOYMENT,
+    updatedAt: at,
+  };
 }

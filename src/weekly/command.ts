@@ -15,11 +15,10 @@ import { renderPostAsText } from "./post.js";
 import { DirectionOfTheWeek, type WeeklySearch } from "./direction-post.js";
 import { createWeeklyClient, planWeek, WeeklyPublisher, type RetryPolicy } from "./publisher.js";
 import { CHANNEL_ID_RE, readWeeklySettings, type WeeklySettings } from "./config.js";
-import { DEPLOYMENT, WeeklyChannels } from "./channels.js";
+import { deploymentSubscription, WeeklyChannels } from "./channels.js";
 import { importLegacyState } from "./legacy-state.js";
 import { formatLocal, holdOf, nextPost, postedWeeks } from "./schedule.js";
 import { DEFAULT_TIMING } from "./scheduler.js";
-import { CHANNEL_GONE } from "./slack-errors.js";
 import { DAY_MS, isoWeekOf, isoWeekOfDate, parseCalendarDate } from "./week.js";
 
 /** A --date further than this from today is most likely a typo: it needs --force. */
@@ -200,7 +199,7 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promi
         });
     if (read === undefined) return 1;
     let subscriptions = read.subscriptions;
-    if (deployment && !subscriptions.some((s) => s.channel === deployment.channel)) subscriptions = [...subscriptions, deploymentPreview(deployment)];
+    if (deployment && !subscriptions.some((s) => s.channel === deployment.channel)) subscriptions = [...subscriptions, deploymentSubscription(deployment, today)];
     const chosen = targets(subscriptions);
     if (chosen === undefined) return 2;
     out("Dry run: nothing is posted and nothing is recorded.");
@@ -312,20 +311,9 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promi
   /** Posts one channel's week; marks the channel broken when it went away, repaired when a post lands again. */
   async function publish(store: Store, channels: WeeklyChannels, client: ReturnType<typeof createWeeklyClient>, subscription: Subscription, week: string): Promise<ChannelResult> {
     const { channel } = subscription;
-    const publisher = new WeeklyPublisher({
-      client,
-      channel,
-      channelLabel: subscription.source === "deployment" ? `DIRECTIONS_CHANNEL=${channel}` : `channel ${channel}`,
-      timeZone: subscription.timeZone,
-      store,
-      content,
-      logger,
-      ...(io.retry ? { retry: io.retry } : {}),
-      ...(io.sleep ? { sleep: io.sleep } : {}),
-    });
+    const publisher = WeeklyPublisher.forSubscription(subscription, { client, store, content, logger, ...(io.retry ? { retry: io.retry } : {}), ...(io.sleep ? { sleep: io.sleep } : {}) });
     const outcome = await publisher.publish(week);
-    if (outcome.status === "failed" && outcome.code !== undefined && CHANNEL_GONE.has(outcome.code)) await channels.markBroken(channel, outcome.code);
-    if (outcome.status === "posted" || outcome.status === "found-in-channel" || outcome.status === "already-posted") await channels.markRepaired(channel);
+    await channels.settle(channel, outcome);
     if (outcome.status === "in-progress") return (await waitForOtherRun(() => store.week(channel, week), week, io.sleep, out, err)) === 0 ? "ok" : "failed";
     // A failure too for a post the store could not record: a retry of the job records it (the channel check finds it).
     if (outcome.status === "failed" || outcome.status === "unknown" || ("recorded" in outcome && outcome.recorded === false)) return "failed";
@@ -333,21 +321,6 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promi
   }
 }
 
-/** DIRECTIONS_CHANNEL as a subscription, for a dry run that writes nothing to the store. */
-function deploymentPreview(deployment: { channel: string; cron: string; timeZone: string }): Subscription {
-  const epoch = new Date(0).toISOString();
-  return {
-    channel: deployment.channel,
-    schedule: { cron: deployment.cron },
-    timeZone: deployment.timeZone,
-    source: "deployment",
-    activeFrom: epoch,
-    createdBy: DEPLOYMENT,
-    createdAt: epoch,
-    updatedBy: DEPLOYMENT,
-    updatedAt: epoch,
-  };
-}
 
 /** How long `post-weekly` waits for a concurrent run (the bot's own schedule, say) to finish the week. */
 const OTHER_RUN_POLLS = 40;

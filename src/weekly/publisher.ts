@@ -34,7 +34,7 @@ import type { WeeklyLogger } from "./logger.js";
 import type { Choice, ScheduledContent } from "./direction-post.js";
 import { checkPostLimits } from "./post.js";
 import { CHANNEL_GONE, classifySlackError, type SlackFailure } from "./slack-errors.js";
-import type { Claim, PostRecord, Store, WeekView } from "../store/index.js";
+import type { Claim, PostRecord, Store, Subscription, WeekView } from "../store/index.js";
 import { beginRun, claimIsLive, delay, endRun } from "./claims.js";
 import { DAY_MS, weekStart } from "./week.js";
 
@@ -164,7 +164,21 @@ export function planWeek(view: WeekView, week: string, content: ScheduledContent
   return { ...(earlier && { earlier }), ...(choice && { choice }) };
 }
 
+/** What a publisher for a subscribed channel needs besides the channel (see `WeeklyPublisher.forSubscription`). */
+export type PublisherDeps = Omit<WeeklyPublisherOptions, "channel" | "channelLabel" | "timeZone">;
+
 export class WeeklyPublisher {
+  /** A publisher for a subscribed channel, in its zone; log lines name `DIRECTIONS_CHANNEL=…` for the deployment's channel. */
+  static forSubscription(subscription: Pick<Subscription, "channel" | "timeZone" | "source">, deps: PublisherDeps): WeeklyPublisher {
+    const { channel } = subscription;
+    return new WeeklyPublisher({
+      ...deps,
+      channel,
+      channelLabel: subscription.source === "deployment" ? `DIRECTIONS_CHANNEL=${channel}` : `channel ${channel}`,
+      timeZone: subscription.timeZone,
+    });
+  }
+
   private readonly store: Store;
   private readonly client: webApi.WebClient;
   private readonly channel: string;

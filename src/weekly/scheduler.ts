@@ -60,7 +60,7 @@ export const DEFAULT_TIMING: SchedulerTiming = {
 export interface WeeklySchedulerOptions {
   store: Store;
   /** Marks broken channels (and nothing else: the scheduler only reads subscriptions). */
-  channels: Pick<WeeklyChannels, "markBroken">;
+  channels: Pick<WeeklyChannels, "settle">;
   content: ScheduledContent;
   /** From `createWeeklyClient` (no automatic retries). */
   client: webApi.WebClient;
@@ -82,7 +82,7 @@ export class WeeklyScheduler {
   private readonly timing: SchedulerTiming;
   private readonly now: () => Date;
   private readonly sleep: (ms: number) => Promise<void>;
-  private readonly publishers = new Map<string, { timeZone: string; label: string; publisher: WeeklyPublisher }>();
+  private readonly publishers = new Map<string, { timeZone: string; source: Subscription["source"]; publisher: WeeklyPublisher }>();
   /** `channel week` → not before this instant (ms): a failed or unsettled week waits (another week does not). */
   private readonly notBefore = new Map<string, number>();
   /** No post before this instant (ms): Slack's Retry-After. */
@@ -258,8 +258,12 @@ export class WeeklyScheduler {
         if (outcome.waitMs !== undefined) this.rateLimitedUntil = Math.max(this.rateLimitedUntil, Date.now() + outcome.waitMs);
         if (outcome.code !== undefined && CHANNEL_GONE.has(outcome.code)) {
           // The publisher's line said so, with the fix; if the mark cannot be stored now, the channel is tried again in hours.
-          const marked = await this.options.channels.markBroken(channel, outcome.code).then(() => true, () => false);
-          if (!marked) return later(this.timing.retryPermanentMs);
+          try {
+            await this.options.channels.settle(channel, outcome);
+          } catch (error) {
+            this.options.logger.error(`Direction of the week: could not mark channel ${channel} broken (${error instanceof Error ? error.message : String(error)}); trying it again in hours.`);
+            return later(this.timing.retryPermanentMs);
+          }
           this.notBefore.delete(key);
           return undefined;
         }
@@ -267,23 +271,13 @@ export class WeeklyScheduler {
     }
   }
 
-  /** One publisher per channel (it serialises that channel's runs), rebuilt when the channel's zone changes. */
+  /** One publisher per channel (it serialises that channel's runs), rebuilt when the channel's zone or owner changes. */
   private publisherFor(subscription: Subscription): WeeklyPublisher {
-    const label = subscription.source === "deployment" ? `DIRECTIONS_CHANNEL=${subscription.channel}` : `channel ${subscription.channel}`;
     const known = this.publishers.get(subscription.channel);
-    if (known && known.timeZone === subscription.timeZone && known.label === label) return known.publisher;
-    const publisher = new WeeklyPublisher({
-      client: this.options.client,
-      channel: subscription.channel,
-      channelLabel: label,
-      timeZone: subscription.timeZone,
-      store: this.options.store,
-      content: this.options.content,
-      logger: this.options.logger,
-      ...(this.options.retry ? { retry: this.options.retry } : {}),
-      ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
-    });
-    this.publishers.set(subscription.channel, { timeZone: subscription.timeZone, label, publisher });
+    if (known && known.timeZone === subscription.timeZone && known.source === subscription.source) return known.publisher;
+    const { client, store, content, logger, retry, sleep } = this.options;
+    const publisher = WeeklyPublisher.forSubscription(subscription, { client, store, content, logger, ...(retry ? { retry } : {}), ...(sleep ? { sleep } : {}) });
+    this.publishers.set(subscription.channel, { timeZone: subscription.timeZone, source: subscription.source, publisher });
     return publisher;
   }
 

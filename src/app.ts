@@ -1,22 +1,23 @@
 /**
  * The Bolt app, wired: a table of contents. Each part lives in its own place:
- * the receiver of the configured mode (app/receivers.ts), the listeners
- * (listeners/), the one error handler (app/errors.ts) and start/stop
- * (app/lifecycle.ts). Knows nothing about search beyond `SearchLike`.
+ * the receiver of the configured mode (app/receivers.ts), replies only to
+ * Slack (app/response-urls.ts), the listeners (listeners/), the one error
+ * handler (app/errors.ts) and start/stop (app/lifecycle.ts). Knows nothing about search beyond `SearchLike`.
  *
  *   const slack = createSlackApp({ config, search, deliveries, weekly });
  *   await slack.start();
  */
-import { App, webApi, type Logger, type Middleware, type AnyMiddlewareArgs } from "@slack/bolt";
+import { App, webApi, type Logger } from "@slack/bolt";
 import type { HttpConfig, SocketConfig } from "./config.js";
 import { registerListeners, type WeeklyDeps } from "./listeners/index.js";
-import { describeRequest, handleErrors } from "./app/errors.js";
+import { handleErrors } from "./app/errors.js";
 import { lifecycle, type StartedSlackApp } from "./app/lifecycle.js";
 import { createReceiver } from "./app/receivers.js";
+import { onlySlackResponseUrls } from "./app/response-urls.js";
 import { Answers, type SearchLike } from "./slack/answers.js";
 import { DeliveryMemory } from "./slack/dedupe.js";
 import { AppLogger } from "./slack/logger.js";
-import { originOf, ResponseUrls } from "./slack/response-url.js";
+import { ResponseUrls } from "./slack/response-url.js";
 
 
 export interface SlackAppOptions {
@@ -85,17 +86,4 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   handleErrors(app, { logger, responses });
 
   return { app, logger, ...lifecycle(app, { config, logger, ...(socket ? { socket } : {}), ...(options.host !== undefined ? { host: options.host } : {}) }) };
-}
-
-/** Replies go only to Slack: a request whose response_url points elsewhere is acknowledged and ignored. */
-function onlySlackResponseUrls(responses: ResponseUrls, logger: Logger): Middleware<AnyMiddlewareArgs> {
-  return async (args) => {
-    const request = args.body as unknown as Record<string, unknown>;
-    if (!("response_url" in request) || responses.allows(request.response_url)) {
-      await args.next();
-      return;
-    }
-    logger.warn(`Ignored ${describeRequest(request)}: its response_url points to ${originOf(request.response_url)}, not to Slack`);
-    if ("ack" in args) await (args as { ack?: () => Promise<void> }).ack?.();
-  };
 }

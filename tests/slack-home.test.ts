@@ -221,7 +221,7 @@ describe("the App Home tab", () => {
     expect(text).toContain("How to ask · 怎么问");
     expect(text).toContain("Directions · 研究方向");
     expect(text).toContain("“distillation”");
-    expect(text).toContain("The channels that receive the direction of the week cannot be read right now (the database does not answer).");
+    expect(text).toContain("The channels that receive the direction of the week cannot be read right now.");
     expect(harness().lines.some((line) => line.includes("published without the weekly channels"))).toBe(true);
   });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../src/config.js";
 import { readWeeklyConfig, readWeeklySettings } from "../src/weekly/config.js";
 import { nextDirection, type RotationEntry } from "../src/weekly/rotation.js";
-import { addWeeks, describeSchedule, firstCronTimeInWeek as firstScheduledTimeInWeek, formatLocal, holdOf, parseClockTime, parseWeekday, slotOf } from "../src/weekly/schedule.js";
+import { addWeeks, describeSchedule, firstCronTimeInWeek, formatLocal, holdOf, slotOf } from "../src/weekly/schedule.js";
+import { parseClockTime, parseWeekday } from "../src/slack/requests.js";
 import { readWeeklyAdmins } from "../src/weekly/config.js";
 import type { Subscription } from "../src/store/index.js";
 import { isIsoWeek, isoWeekOf, isoWeekOfDate, weekStart, zonedTimeToInstant } from "../src/weekly/week.js";
@@ -91,25 +92,24 @@ describe("a channel's weekly time", () => {
   });
 });
 
-describe("scheduled time of a week (for the start-up catch-up)", () => {
+describe("DIRECTIONS_CRON's time in a week", () => {
   it("is Monday 09:00 local by default, in EST and in EDT", () => {
-    expect(firstScheduledTimeInWeek("0 9 * * 1", "America/New_York", "2026-W10")?.toISOString()).toBe("2026-03-02T14:00:00.000Z");
-    expect(firstScheduledTimeInWeek("0 9 * * 1", "America/New_York", "2026-W11")?.toISOString()).toBe("2026-03-09T13:00:00.000Z");
-    expect(firstScheduledTimeInWeek("0 9 * * 1", "America/New_York", "2026-W44")?.toISOString()).toBe("2026-10-26T13:00:00.000Z");
-    expect(firstScheduledTimeInWeek("0 9 * * 1", "America/New_York", "2026-W45")?.toISOString()).toBe("2026-11-02T14:00:00.000Z");
-    expect(firstScheduledTimeInWeek("30 8 * * 3", "Asia/Shanghai", "2026-W10")?.toISOString()).toBe("2026-03-04T00:30:00.000Z");
+    expect(firstCronTimeInWeek("0 9 * * 1", "America/New_York", "2026-W10")?.toISOString()).toBe("2026-03-02T14:00:00.000Z");
+    expect(firstCronTimeInWeek("0 9 * * 1", "America/New_York", "2026-W11")?.toISOString()).toBe("2026-03-09T13:00:00.000Z");
+    expect(firstCronTimeInWeek("0 9 * * 1", "America/New_York", "2026-W44")?.toISOString()).toBe("2026-10-26T13:00:00.000Z");
+    expect(firstCronTimeInWeek("0 9 * * 1", "America/New_York", "2026-W45")?.toISOString()).toBe("2026-11-02T14:00:00.000Z");
+    expect(firstCronTimeInWeek("30 8 * * 3", "Asia/Shanghai", "2026-W10")?.toISOString()).toBe("2026-03-04T00:30:00.000Z");
   });
 
-  it("skips a time inside the spring-forward gap, as node-cron does", () => {
-    // Sunday 8 March 2026 02:30 does not exist in New York.
+  it("moves a time inside the spring-forward gap to the first minute that exists, unlike cron", () => {
     // 02:30 does not exist on 8 March 2026 in New York: the first minute that does, 03:00 EDT, keeps the week's post.
-    expect(firstScheduledTimeInWeek("30 2 * * 0", "America/New_York", "2026-W10")?.toISOString()).toBe("2026-03-08T07:00:00.000Z");
-    expect(firstScheduledTimeInWeek("30 2 * * 0", "America/New_York", "2026-W11")?.toISOString()).toBe("2026-03-15T06:30:00.000Z");
+    expect(firstCronTimeInWeek("30 2 * * 0", "America/New_York", "2026-W10")?.toISOString()).toBe("2026-03-08T07:00:00.000Z");
+    expect(firstCronTimeInWeek("30 2 * * 0", "America/New_York", "2026-W11")?.toISOString()).toBe("2026-03-15T06:30:00.000Z");
   });
 
   it("handles expressions firing several times a week and not at all in a week", () => {
-    expect(firstScheduledTimeInWeek("*/10 * * * *", "UTC", "2026-W10")?.toISOString()).toBe("2026-03-02T00:00:00.000Z");
-    expect(firstScheduledTimeInWeek("0 9 1 1 *", "UTC", "2026-W10")).toBeUndefined();
+    expect(firstCronTimeInWeek("*/10 * * * *", "UTC", "2026-W10")?.toISOString()).toBe("2026-03-02T00:00:00.000Z");
+    expect(firstCronTimeInWeek("0 9 1 1 *", "UTC", "2026-W10")).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Answers } from "../slack/answers.js";
 import type { DeliveryMemory } from "../slack/dedupe.js";
 import type { ResponseUrls } from "../slack/response-url.js";
-import type { WeeklyChannels } from "../weekly/channels.js";
+import type { WeeklyChannels } from "../weekly/index.js";
 
 /** The direction of the week as Slack manages it (`/directions weekly …`, the App Home). */
 export interface WeeklyDeps {

@@ -102,7 +102,7 @@ function blockTextLength(block: Block): number {
 }
 
 /** Total characters of text in a message's blocks (what `msg_blocks_too_long` is about). */
-export function messageTextLength(message: SlackMessage): number {
+function messageTextLength(message: SlackMessage): number {
   return message.blocks.reduce((n, b) => n + blockTextLength(b), 0);
 }
 

@@ -15,7 +15,7 @@
  * subscribed channels, still fits with room to spare (`viewLimitProblems`).
  */
 import type { Corpus, Direction } from "../corpus/types.js";
-import type { ChannelStatus, FeaturedDirection } from "../weekly/channels.js";
+import type { ChannelStatus, FeaturedDirection } from "../weekly/index.js";
 import { papersText, summaryText } from "../weekly/post.js";
 import { describeSchedule, formatLocal } from "../weekly/schedule.js";
 import { context, cutMrkdwn, divider, header, lineSections, LIMITS, section, type Block, type SlackView } from "./block-kit.js";
@@ -43,7 +43,7 @@ const BUDGET = {
 const REPAIR = "run `/directions weekly here` there to repair";
 const WEEKLY_TITLE = "Weekly post · 每周推送";
 const WEEKLY_UNAVAILABLE =
-  "The channels that receive the direction of the week cannot be read right now (the database does not answer). Open this tab again in a moment. 暂时无法读取每周推送的频道,请稍后再打开此页。";
+  "The channels that receive the direction of the week cannot be read right now. Open this tab again in a moment. 暂时无法读取每周推送的频道,请稍后再打开此页。";
 
 const INTRO = [
   "I answer questions about which deep-learning research directions are worth following, with excerpts from expert answers (in Chinese, with our English translation). Ask in English or Chinese.",

@@ -1,8 +1,25 @@
 import { MAX_QUERY_CHARS } from "../search/analyze.js";
-import { MAX_PAUSE_WEEKS } from "../weekly/channels.js";
-import { parseClockTime, parseWeekday } from "../weekly/schedule.js";
-import { isValidTimeZone } from "../weekly/week.js";
+import { isValidTimeZone, WEEKDAY_NAMES } from "../weekly/week.js";
 import { cutAt, normalizeIncomingText } from "./text.js";
+
+/** Longest `weekly pause N`, in weeks. */
+export const MAX_PAUSE_WEEKS = 52;
+
+/** ISO weekday (1 Monday … 7 Sunday) of `mon`, `Monday`, `mondays`, …; undefined for anything else. */
+export function parseWeekday(text: string): number | undefined {
+  const word = text.trim().toLowerCase().replace(/s$/, "");
+  if (word.length < 3) return undefined;
+  const index = WEEKDAY_NAMES.findIndex((day) => day.startsWith(word) || (word.length > 3 && day === word));
+  return index >= 0 ? index + 1 : undefined;
+}
+
+/** Minutes after midnight of `HH:MM` (or `H:MM`), 00:00 to 23:59; undefined for anything else. */
+export function parseClockTime(text: string): number | undefined {
+  const match = /^(\d{1,2})[:：](\d{2})$/.exec(text.trim());
+  if (!match) return undefined;
+  const [hour, minute] = [Number(match[1]), Number(match[2])];
+  return hour < 24 && minute < 60 ? hour * 60 + minute : undefined;
+}
 
 export type Request =
   | { kind: "help" }
@@ -107,7 +124,7 @@ export function parseRequest(raw: string): Request {
  * wrong with it. Case does not matter; time zones are IANA names, kept in
  * their canonical spelling (`asia/shanghai` → `Asia/Shanghai`).
  */
-export function parseWeekly(text: string): WeeklyRequest {
+function parseWeekly(text: string): WeeklyRequest {
   const [first = "", ...args] = text.split(" ").filter((word) => word !== "");
   const sub = first.toLowerCase();
   if (sub === "" || HELP_WORDS.has(keyword(sub))) return { sub: "help" };

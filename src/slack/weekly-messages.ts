@@ -8,11 +8,11 @@
  */
 import type { Corpus } from "../corpus/types.js";
 import type { Subscription } from "../store/index.js";
-import type { ChannelStatus } from "../weekly/channels.js";
+import type { ChannelStatus } from "../weekly/index.js";
 import { describeSchedule, formatLocal, slotOf } from "../weekly/schedule.js";
 import { clampMessage, context, section, type SlackMessage } from "./block-kit.js";
 import { directionLabel, quoteQuery } from "./blocks.js";
-import type { WeeklyProblem, WeeklyRequest } from "./requests.js";
+import { MAX_PAUSE_WEEKS, type WeeklyProblem, type WeeklyRequest } from "./requests.js";
 import { mrkdwnLiteral, userMention } from "./text.js";
 
 const COMMAND = "/directions weekly";
@@ -37,7 +37,7 @@ export type WeeklyChange =
 const USAGE: Array<{ usage: string; what: string }> = [
   { usage: "here", what: `turn it on in this channel: Mondays at 09:00 in your time zone. E.g. ${cmd("here")}` },
   { usage: "time &lt;day&gt; &lt;HH:MM&gt; [&lt;time zone&gt;]", what: `post on another day or at another time. E.g. ${cmd("time wed 10:30 Asia/Shanghai")}` },
-  { usage: "pause [N]", what: `pause for N weeks (1 to 52), or until resumed. E.g. ${cmd("pause 2")}` },
+  { usage: "pause [N]", what: `pause for N weeks (1 to ${MAX_PAUSE_WEEKS}), or until resumed. E.g. ${cmd("pause 2")}` },
   { usage: "resume", what: `end a pause. E.g. ${cmd("resume")}` },
   { usage: "skip", what: `skip the next post only. E.g. ${cmd("skip")}` },
   { usage: "stop", what: `turn it off in this channel. E.g. ${cmd("stop")}` },
@@ -46,7 +46,7 @@ const USAGE: Array<{ usage: string; what: string }> = [
 ];
 
 const TIME_USAGE = `use ${cmd("time &lt;day&gt; &lt;HH:MM&gt; [&lt;time zone&gt;]")}, e.g. ${cmd("time wed 10:30 Asia/Shanghai")}`;
-const PAUSE_USAGE = `use ${cmd("pause &lt;N&gt;")} with N from 1 to 52 weeks (e.g. ${cmd("pause 2")}), or ${cmd("pause")} to pause until ${cmd("resume")}`;
+const PAUSE_USAGE = `use ${cmd("pause &lt;N&gt;")} with N from 1 to ${MAX_PAUSE_WEEKS} weeks (e.g. ${cmd("pause 2")}), or ${cmd("pause")} to pause until ${cmd("resume")}`;
 
 /** Lines of mrkdwn as a message: one section, the same text as fallback. */
 function linesMessage(lines: string[]): SlackMessage {

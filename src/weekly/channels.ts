@@ -22,8 +22,6 @@ import { isoWeekOf } from "./week.js";
 /** Who set up and changed the subscription of `DIRECTIONS_CHANNEL`. */
 export const DEPLOYMENT = "deployment";
 
-/** Longest pause, in weeks. */
-export const MAX_PAUSE_WEEKS = 52;
 
 /** A channel's subscription as replies show it: with its next post and that post's direction. */
 export interface ChannelStatus {

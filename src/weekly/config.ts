@@ -12,7 +12,7 @@ export const DEFAULT_CRON = "0 9 * * 1";
 export const DEFAULT_TIME_ZONE = "UTC";
 export const DEFAULT_STATE_PATH = "data/state.json";
 
-/** Everything the weekly job needs; present only when `DIRECTIONS_CHANNEL` is set. */
+/** The deployment's weekly channel (`DIRECTIONS_CHANNEL` and its schedule); present only when it is set. */
 export interface WeeklyConfig {
   /** Channel id (`C…` public, `G…` private) to post to. */
   channel: string;
@@ -79,8 +79,9 @@ export function readWeeklySettings(env: Env = process.env, cwd: string = process
 }
 
 /**
- * The weekly job's configuration, or `undefined` when `DIRECTIONS_CHANNEL` is
- * unset (the job is off). Throws `ConfigError` on a malformed setting.
+ * The deployment's weekly channel, or `undefined` when `DIRECTIONS_CHANNEL`
+ * is unset (channels turned on from Slack still get their posts). Throws
+ * `ConfigError` on a malformed setting.
  */
 export function readWeeklyConfig(env: Env = process.env, cwd: string = process.cwd()): WeeklyConfig | undefined {
   const settings = readWeeklySettings(env, cwd);

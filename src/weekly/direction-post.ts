@@ -16,7 +16,7 @@ import type { Claim, PostRecord } from "../store/index.js";
 import { buildWeeklyPost, hasFewExcerpts, MAX_EXCERPTS, WEEKLY_EVENT_TYPE, type WeeklyPost } from "./post.js";
 import { cyclesOf, nextDirection } from "./rotation.js";
 
-/** What the weekly job uses of the search engine. */
+/** What the weekly post uses of the search engine. */
 export type WeeklySearch = Pick<DirectionsSearch, "directionExcerpts" | "passageCount" | "corpus">;
 
 /** What a week posts: an item of the rotation (for the direction of the week, a direction id) and its round. */

@@ -11,8 +11,8 @@
  *   process.exitCode = await postWeeklyCommand(argv);
  */
 export { readWeeklyAdmins, readWeeklyConfig, readWeeklySettings, type WeeklyConfig, type WeeklySettings } from "./config.js";
-export { WeeklyChannels, type ChannelStatus, type ChangeResult } from "./channels.js";
-export { WeeklyScheduler, type TickReport, type WeeklySchedulerOptions } from "./scheduler.js";
+export { WeeklyChannels, type ChannelStatus, type ChangeResult, type FeaturedDirection } from "./channels.js";
+export { WeeklyScheduler } from "./scheduler.js";
 export { postWeeklyCommand, POST_WEEKLY_USAGE, type PostWeeklyIo } from "./command.js";
 export { importLegacyState } from "./legacy-state.js";
 export { WeeklyPublisher, createWeeklyClient, type PublishOutcome, type WeeklyPublisherOptions } from "./publisher.js";

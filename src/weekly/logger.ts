@@ -1,5 +1,5 @@
 /**
- * The few logging calls the weekly job makes. Bolt's `app.logger` and
+ * The few logging calls the weekly post makes (scheduler, publisher, post-weekly). Bolt's `app.logger` and
  * `console` both fit, so the bot and the CLI can pass what they have.
  */
 export interface WeeklyLogger {

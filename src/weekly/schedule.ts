@@ -12,10 +12,8 @@
  */
 import cron from "node-cron";
 import type { Subscription, WeeklySchedule } from "../store/index.js";
-import { isoWeekOf, isoWeekOfDate, localDateTime, parseCalendarDate, weekDays, zonedTimeToInstant } from "./week.js";
+import { isoWeekOf, isoWeekOfDate, localDateTime, parseCalendarDate, WEEKDAY_NAMES, weekDays, zonedTimeToInstant } from "./week.js";
 
-/** Weekday names as accepted and shown, Monday first (ISO weekday = index + 1). */
-export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 
 /** The default of `weekly here`: Mondays at 09:00. */
 export const DEFAULT_SCHEDULE: WeeklySchedule = { day: 1, minute: 9 * 60 };
@@ -32,24 +30,8 @@ export interface NextPost {
   due: boolean;
 }
 
-/** ISO weekday (1 Monday … 7 Sunday) of `mon`, `Monday`, `mondays`, …; undefined for anything else. */
-export function parseWeekday(text: string): number | undefined {
-  const word = text.trim().toLowerCase().replace(/s$/, "");
-  if (word.length < 3) return undefined;
-  const index = WEEKDAYS.findIndex((day) => day.startsWith(word) || (word.length > 3 && day === word));
-  return index >= 0 ? index + 1 : undefined;
-}
-
-/** Minutes after midnight of `HH:MM` (or `H:MM`), 00:00 to 23:59; undefined for anything else. */
-export function parseClockTime(text: string): number | undefined {
-  const match = /^(\d{1,2})[:：](\d{2})$/.exec(text.trim());
-  if (!match) return undefined;
-  const [hour, minute] = [Number(match[1]), Number(match[2])];
-  return hour < 24 && minute < 60 ? hour * 60 + minute : undefined;
-}
-
 /** `09:00` for 540. */
-export function clockTime(minuteOfDay: number): string {
+function clockTime(minuteOfDay: number): string {
   return `${String(Math.floor(minuteOfDay / 60)).padStart(2, "0")}:${String(minuteOfDay % 60).padStart(2, "0")}`;
 }
 
@@ -147,7 +129,7 @@ export function holdOf(subscription: Subscription, week: string): "broken" | "pa
 /** `Mondays at 09:00` or `cron "0 9 * * 1"`, in words for replies. */
 export function describeSchedule(schedule: WeeklySchedule): string {
   if ("cron" in schedule) return `cron "${schedule.cron}"`;
-  const day = WEEKDAYS[schedule.day - 1]!;
+  const day = WEEKDAY_NAMES[schedule.day - 1]!;
   return `${day[0]!.toUpperCase()}${day.slice(1)}s at ${clockTime(schedule.minute)}`;
 }
 

@@ -85,12 +85,16 @@ export class WeeklyScheduler {
   private readonly publishers = new Map<string, { timeZone: string; source: Subscription["source"]; publisher: WeeklyPublisher }>();
   /** `channel week` → not before this instant (ms): a failed or unsettled week waits (another week does not). */
   private readonly notBefore = new Map<string, number>();
-  /** No post before this instant (ms): Slack's Retry-After. */
+  /**
+   * No post before this instant (ms): Slack's Retry-After. Like a post's
+   * `checkAfter`, it is reckoned on the wall clock (`Date.now()`), the clock
+   * of Slack and of the publisher's claims; `now` only decides what is due.
+   */
   private rateLimitedUntil = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<TickReport> | undefined;
   private again = false;
-  /** `idle`: ticks only when asked (tests, `post-weekly`); `running`: wakes by itself; `stopped`: for good. */
+  /** `idle`: ticks only when asked (tests drive it with a fake clock); `running`: wakes by itself; `stopped`: for good. */
   private state: "idle" | "running" | "stopped" = "idle";
   private wake: Date | undefined;
   /** Whether the first tick has logged which channels get the post. */

@@ -18,6 +18,8 @@ export interface LocalDateTime {
 }
 
 export const DAY_MS = 86_400_000;
+/** Weekday names, Monday first (ISO weekday = index + 1). */
+export const WEEKDAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 const WEEK_RE = /^(\d{4})-W(\d{2})$/;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

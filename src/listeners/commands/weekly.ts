@@ -24,7 +24,7 @@ import {
   weeklyHelpMessage,
   type WeeklyChange,
 } from "../../slack/weekly-messages.js";
-import type { ChangeResult, ChannelStatus } from "../../weekly/channels.js";
+import type { ChangeResult, ChannelStatus } from "../../weekly/index.js";
 import { isValidTimeZone } from "../../weekly/week.js";
 import type { ListenerDeps, WeeklyDeps } from "../types.js";
 

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import { viewLimitProblems } from "../../slack/block-kit.js";
 import { homeView, type HomeInput } from "../../slack/home.js";
-import type { WeeklyChannels } from "../../weekly/channels.js";
+import type { WeeklyChannels } from "../../weekly/index.js";
 import type { ListenerDeps } from "../types.js";
 
 /**

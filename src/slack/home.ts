@@ -21,6 +21,7 @@ import { describeSchedule, formatLocal } from "../weekly/schedule.js";
 import { context, cutMrkdwn, divider, header, lineSections, LIMITS, section, type Block, type SlackView } from "./block-kit.js";
 import { directionLabel, quoteQuery } from "./blocks.js";
 import { channelMention, escapeSlackText, mrkdwnLiteral } from "./text.js";
+import { WEEKLY_COMMANDS } from "./requests.js";
 import { describeBreak } from "./weekly-messages.js";
 
 export interface HomeInput {
@@ -127,7 +128,7 @@ function channelBlocks(channels: readonly ChannelStatus[]): Block[] {
   return [
     title,
     ...lineSections(withinBudget(lines, BUDGET.channels, (n) => `…and ${n} more channels.`)),
-    context("In a channel: `/directions weekly status`, `time`, `pause`, `resume`, `skip` or `stop`."),
+    context(`In a channel: ${WEEKLY_COMMANDS.filter((command) => command.name !== "here").map((command, i) => `\`${i === 0 ? "/directions weekly " : ""}${command.name}\``).join(", ")}.`),
   ];
 }
 

@@ -30,9 +30,26 @@ export type Request =
   /** `weekly …`: the direction of the week in the channel (`/directions weekly …`). */
   | { kind: "weekly"; weekly: WeeklyRequest };
 
+/**
+ * The `weekly` subcommands, declared once: the parser, the help, the message
+ * for an unknown one, the admins' check (`changes`) and the Home tab all read
+ * this table. `args` as shown in the help (plain text).
+ */
+export const WEEKLY_COMMANDS = [
+  { name: "here", args: "", what: "turn it on in this channel: Mondays at 09:00 in your time zone", example: "here", changes: true },
+  { name: "time", args: "<day> <HH:MM> [<time zone>]", what: "post on another day or at another time", example: "time wed 10:30 Asia/Shanghai", changes: true },
+  { name: "pause", args: "[N]", what: `pause for N weeks (1 to ${MAX_PAUSE_WEEKS}), or until resumed`, example: "pause 2", changes: true },
+  { name: "resume", args: "", what: "end a pause", example: "resume", changes: true },
+  { name: "skip", args: "", what: "skip the next post only", example: "skip", changes: true },
+  { name: "stop", args: "", what: "turn it off in this channel", example: "stop", changes: true },
+  { name: "status", args: "", what: "whether it is on, the next post and its direction, who set it up", example: "status", changes: false },
+  { name: "preview", args: "", what: "the next post, only to you", example: "preview", changes: false },
+] as const;
+
+type WeeklyCommandName = (typeof WEEKLY_COMMANDS)[number]["name"];
 /** The `weekly` subcommands that take no argument. */
-const WEEKLY_PLAIN_SUBCOMMANDS = ["here", "resume", "skip", "stop", "status", "preview"] as const;
-type PlainSubcommand = (typeof WEEKLY_PLAIN_SUBCOMMANDS)[number];
+type PlainSubcommand = Exclude<WeeklyCommandName, "time" | "pause">;
+const isPlain = (name: string): name is PlainSubcommand => WEEKLY_COMMANDS.some((command) => command.name === name && command.args === "");
 
 /** What `weekly …` asked for, or what was wrong with it. */
 export type WeeklyRequest =
@@ -130,10 +147,9 @@ function parseWeekly(text: string): WeeklyRequest {
   if (sub === "" || HELP_WORDS.has(keyword(sub))) return { sub: "help" };
   if (sub === "time") return parseTime(args);
   if (sub === "pause") return parsePause(args);
-  const plain = WEEKLY_PLAIN_SUBCOMMANDS.find((name) => name === sub);
-  if (!plain) return { sub: "invalid", of: "unknown", problems: [{ part: "subcommand", text: first }] };
-  if (args.length > 0) return { sub: "invalid", of: plain, problems: [{ part: "extra", text: args.join(" ") }] };
-  return { sub: plain };
+  if (!isPlain(sub)) return { sub: "invalid", of: "unknown", problems: [{ part: "subcommand", text: first }] };
+  if (args.length > 0) return { sub: "invalid", of: sub, problems: [{ part: "extra", text: args.join(" ") }] };
+  return { sub };
 }
 
 function parseTime(args: string[]): WeeklyRequest {

@@ -12,8 +12,8 @@ import type { ChannelStatus } from "../weekly/index.js";
 import { describeSchedule, formatLocal, slotOf } from "../weekly/schedule.js";
 import { clampMessage, context, section, type SlackMessage } from "./block-kit.js";
 import { directionLabel, quoteQuery } from "./blocks.js";
-import { MAX_PAUSE_WEEKS, type WeeklyProblem, type WeeklyRequest } from "./requests.js";
-import { mrkdwnLiteral, userMention } from "./text.js";
+import { MAX_PAUSE_WEEKS, WEEKLY_COMMANDS, type WeeklyProblem, type WeeklyRequest } from "./requests.js";
+import { escapeSlackText, mrkdwnLiteral, userMention } from "./text.js";
 
 const COMMAND = "/directions weekly";
 /** How the commands are written in replies: `/directions weekly here` in code style. */
@@ -33,19 +33,11 @@ export type WeeklyChange =
   | { kind: "skip"; status: ChannelStatus; skipped: Date }
   | { kind: "stop" };
 
-/** The usage of each subcommand, with an example, as help lists them. */
-const USAGE: Array<{ usage: string; what: string }> = [
-  { usage: "here", what: `turn it on in this channel: Mondays at 09:00 in your time zone. E.g. ${cmd("here")}` },
-  { usage: "time &lt;day&gt; &lt;HH:MM&gt; [&lt;time zone&gt;]", what: `post on another day or at another time. E.g. ${cmd("time wed 10:30 Asia/Shanghai")}` },
-  { usage: "pause [N]", what: `pause for N weeks (1 to ${MAX_PAUSE_WEEKS}), or until resumed. E.g. ${cmd("pause 2")}` },
-  { usage: "resume", what: `end a pause. E.g. ${cmd("resume")}` },
-  { usage: "skip", what: `skip the next post only. E.g. ${cmd("skip")}` },
-  { usage: "stop", what: `turn it off in this channel. E.g. ${cmd("stop")}` },
-  { usage: "status", what: `whether it is on, the next post and its direction, who set it up. E.g. ${cmd("status")}` },
-  { usage: "preview", what: `the next post, only to you. E.g. ${cmd("preview")}` },
-];
+/** A subcommand as help shows it: `time <day> <HH:MM> [<time zone>]`, escaped. */
+const usageOf = (command: (typeof WEEKLY_COMMANDS)[number]): string => escapeSlackText(command.args ? `${command.name} ${command.args}` : command.name);
+const TIME = WEEKLY_COMMANDS.find((command) => command.name === "time")!;
 
-const TIME_USAGE = `use ${cmd("time &lt;day&gt; &lt;HH:MM&gt; [&lt;time zone&gt;]")}, e.g. ${cmd("time wed 10:30 Asia/Shanghai")}`;
+const TIME_USAGE = `use ${cmd(usageOf(TIME))}, e.g. ${cmd(TIME.example)}`;
 const PAUSE_USAGE = `use ${cmd("pause &lt;N&gt;")} with N from 1 to ${MAX_PAUSE_WEEKS} weeks (e.g. ${cmd("pause 2")}), or ${cmd("pause")} to pause until ${cmd("resume")}`;
 
 /** Lines of mrkdwn as a message: one section, the same text as fallback. */
@@ -58,7 +50,7 @@ function linesMessage(lines: string[]): SlackMessage {
 export function weeklyHelpMessage(): SlackMessage {
   return linesMessage([
     `*Direction of the week*: run ${cmd("&lt;command&gt;")} in the channel it concerns.`,
-    ...USAGE.map(({ usage, what }) => `• \`${usage}\`: ${what}`),
+    ...WEEKLY_COMMANDS.map((command) => `• \`${usageOf(command)}\`: ${command.what}. E.g. ${cmd(command.example)}`),
     "Every change is announced in the channel, with the name of who made it.",
   ]);
 }
@@ -113,7 +105,7 @@ export function invalidMessage(request: Extract<WeeklyRequest, { sub: "invalid" 
   switch (request.of) {
     case "unknown":
       return linesMessage([
-        `${quoted(request.problems[0]!)} is not a weekly command: use here, time, pause, resume, skip, stop, status, preview or help, e.g. ${cmd("help")}.`,
+        `${quoted(request.problems[0]!)} is not a weekly command: use ${WEEKLY_COMMANDS.map((command) => command.name).join(", ")} or help, e.g. ${cmd("help")}.`,
       ]);
     case "pause":
       return linesMessage([`${quoted(request.problems[0]!)} is not a number of weeks: ${PAUSE_USAGE}.`]);

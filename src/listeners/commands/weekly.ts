@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import type { SlackMessage } from "../../slack/block-kit.js";
 import { slackError } from "../../slack/fixes.js";
-import type { WeeklyRequest } from "../../slack/requests.js";
+import { WEEKLY_COMMANDS, type WeeklyRequest } from "../../slack/requests.js";
 import {
   adminsOnly,
   alreadyOn,
@@ -33,7 +33,7 @@ type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 type Work = Exclude<WeeklyRequest, { sub: "help" | "invalid" }>;
 
 /** Subcommands that change the channel's subscription: announced, and limited to `DIRECTIONS_ADMINS`. */
-const CHANGES = new Set<Work["sub"]>(["here", "time", "pause", "resume", "skip", "stop"]);
+const CHANGES = new Set<string>(WEEKLY_COMMANDS.filter((command) => command.changes).map((command) => command.name));
 
 /**
  * `/directions weekly …`, in the channel it concerns. Replies that need

@@ -17,12 +17,12 @@
 import type { Corpus, Direction } from "../corpus/types.js";
 import type { ChannelStatus, FeaturedDirection } from "../weekly/index.js";
 import { papersText, summaryText } from "../weekly/post.js";
-import { describeSchedule, formatLocal } from "../weekly/schedule.js";
+import { formatLocal } from "../weekly/schedule.js";
 import { context, cutMrkdwn, divider, header, lineSections, LIMITS, section, type Block, type SlackView } from "./block-kit.js";
 import { directionLabel, quoteQuery } from "./blocks.js";
-import { channelMention, escapeSlackText, mrkdwnLiteral } from "./text.js";
+import { channelMention } from "./text.js";
 import { WEEKLY_COMMANDS } from "./requests.js";
-import { describeBreak } from "./weekly-messages.js";
+import { describeBreak, nextPhrase, scheduleOf, zoneText } from "./weekly-messages.js";
 
 export interface HomeInput {
   corpus: Corpus;
@@ -99,9 +99,9 @@ function featuredWhere(featured: FeaturedDirection): string {
   }
 }
 
-/** `Mon 7 Dec 2026, 09:00 (Asia/Shanghai)`. Zone names and error codes are escaped but keep their `_`: inside a word it never turns italic. */
+/** `Mon 7 Dec 2026, 09:00 (Asia/Shanghai)`. */
 function when(at: Date, timeZone: string): string {
-  return `${formatLocal(at, timeZone)} (${escapeSlackText(timeZone)})`;
+  return `${formatLocal(at, timeZone)} (${zoneText(timeZone)})`;
 }
 
 function directionBlocks(corpus: Corpus, passageCount: (id: string) => number): Block[] {
@@ -133,14 +133,11 @@ function channelBlocks(channels: readonly ChannelStatus[]): Block[] {
 }
 
 /** `• #channel: Mondays at 09:00 (Asia/Shanghai) · next Mon 7 Dec 2026, 09:00 (Asia/Shanghai)`, or why nothing comes. */
-function channelLine({ subscription, next }: ChannelStatus): string {
+function channelLine(status: ChannelStatus): string {
+  const { subscription } = status;
   const where = `• ${channelMention(subscription.channel)}`;
   if (subscription.broken) return `${where}: :warning: stopped: ${describeBreak(subscription.broken.reason)} — ${REPAIR}`;
-  const schedule = `${mrkdwnLiteral(describeSchedule(subscription.schedule))} (${escapeSlackText(subscription.timeZone)})`;
-  if (subscription.paused && subscription.paused.until === undefined) return `${where}: ${schedule}, paused until \`/directions weekly resume\``;
-  if (!next) return `${where}: ${schedule}, no post scheduled`;
-  const paused = subscription.paused ? ", paused" : "";
-  return `${where}: ${schedule}${paused} · next ${when(next.at, subscription.timeZone)}`;
+  return `${where}: ${scheduleOf(subscription)}${subscription.paused && status.next ? ", paused" : ""} · ${nextPhrase(status)}`;
 }
 
 function searchBlocks(searches: readonly string[]): Block[] {

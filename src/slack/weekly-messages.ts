@@ -136,8 +136,16 @@ function capitalized(text: string): string {
 }
 
 /** `Mondays at 09:00 (Europe/Berlin)`, escaped. */
-function scheduleOf(subscription: Subscription): string {
-  return `${mrkdwnLiteral(describeSchedule(subscription.schedule))} (${mrkdwnLiteral(subscription.timeZone)})`;
+export function scheduleOf(subscription: Subscription): string {
+  return `${mrkdwnLiteral(describeSchedule(subscription.schedule))} (${zoneText(subscription.timeZone)})`;
+}
+
+/**
+ * A zone name as shown: escaped, its `_` kept (`America/New_York`): inside a
+ * word it never opens italics, and a look-alike would misspell the name.
+ */
+export function zoneText(timeZone: string): string {
+  return escapeSlackText(timeZone);
 }
 
 const BREAKS: Record<string, string> = {
@@ -151,8 +159,8 @@ export function describeBreak(reason: string): string {
   return BREAKS[reason] ?? `Slack said ${mrkdwnLiteral(reason)}`;
 }
 
-/** `next post Mon 7 Dec 2026, 09:00`, or why there is none. */
-function nextPhrase(status: ChannelStatus, label = "next post"): string {
+/** `next post Mon 7 Dec 2026, 09:00` (in the channel's zone), or why there is none. */
+export function nextPhrase(status: ChannelStatus, label = "next post"): string {
   const { subscription, next } = status;
   if (next) return `${label} ${formatLocal(next.at, subscription.timeZone)}${next.due ? " (due now)" : ""}`;
   if (subscription.broken) return `no post until it is repaired with ${cmd("here")}`;
@@ -275,7 +283,7 @@ function statusLines(status: ChannelStatus, corpus: Corpus): string[] {
     lines.push(`Set by the deployment (\`DIRECTIONS_CHANNEL\`); ${cmd("pause")}, ${cmd("resume")} and ${cmd("skip")} work here.`);
   } else {
     const changed = s.updatedAt !== s.createdAt || s.updatedBy !== s.createdBy ? `; last changed by ${userMention(s.updatedBy)} on ${formatLocal(new Date(s.updatedAt), zone)}` : "";
-    lines.push(`Set up by ${userMention(s.createdBy)} on ${formatLocal(new Date(s.createdAt), zone)}${changed} (${mrkdwnLiteral(zone)})`);
+    lines.push(`Set up by ${userMention(s.createdBy)} on ${formatLocal(new Date(s.createdAt), zone)}${changed} (${zoneText(zone)})`);
   }
   return lines;
 }

@@ -3,6 +3,9 @@
  * send, Slack's limits and the headroom we keep below them, small block
  * builders, the last-line clamp of a reply, and the checks of a message and of
  * a view against the limits. Pure functions, no Slack calls.
+ *
+ *   const message = clampMessage({ text: "fallback", blocks: [section("*Hello*"), context("a note")] });
+ *   messageLimitProblems(message); // [] when Slack will take it, with headroom
  */
 import type { types } from "@slack/bolt";
 import { cutAt, truncate } from "./text.js";

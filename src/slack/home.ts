@@ -13,6 +13,9 @@
  * part here has a character budget and is grouped into few sections, so that
  * a corpus of hundreds of directions, or a workspace of hundreds of
  * subscribed channels, still fits with room to spare (`viewLimitProblems`).
+ *
+ *   const view = homeView({ corpus, passageCount, searches: ["distillation"], weekly: { channels, featured } });
+ *   await client.views.publish({ user_id, view });
  */
 import type { Corpus, Direction } from "../corpus/types.js";
 import type { ChannelStatus, FeaturedDirection } from "../weekly/index.js";

@@ -1,3 +1,11 @@
+/**
+ * What a user asked for, read from the text of `/directions …` or of a
+ * mention: help, the list, a greeting, `weekly …` (with its arguments checked),
+ * or a query to search.
+ *
+ *   parseRequest("/directions weekly time wed 10:30 Asia/Shanghai");
+ *   // { kind: "weekly", weekly: { sub: "time", day: 3, minute: 630, timeZone: "Asia/Shanghai" } }
+ */
 import { MAX_QUERY_CHARS } from "../search/analyze.js";
 import { isValidTimeZone, WEEKDAY_NAMES } from "../weekly/week.js";
 import { cutAt, normalizeIncomingText } from "./text.js";

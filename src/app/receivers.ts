@@ -91,6 +91,9 @@ function kindOf(value: unknown): string {
  * Bolt, which answers them itself (400, or 401 when unsigned).
  */
 function notAnObject(req: BufferedIncomingMessage): string | undefined {
+  // A form without a `payload` field (a slash command) is an object: no need to parse it here as well as in Bolt.
+  const form = String(req.headers["content-type"] ?? "").includes("application/x-www-form-urlencoded");
+  if (form && !/(?:^|&)payload=/.test(req.rawBody.toString())) return undefined;
   let body: unknown;
   try {
     body = HTTPModuleFunctions.parseHTTPRequestBody(req);

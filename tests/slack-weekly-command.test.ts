@@ -323,10 +323,12 @@ describe("/directions weekly pause and resume", () => {
     expect((await store.subscription(TEST_CHANNEL_ID))?.paused).toBeUndefined();
   });
 
-  it("resume where nothing is paused says so and announces nothing", async () => {
+  it("resume where nothing is paused says so, announces nothing and changes nothing", async () => {
     await turnOn();
-    expect((await slash("weekly resume")).text).toBe("The direction of the week is not paused here: next post Mon 7 Dec 2026, 09:00.");
+    const before = await store.subscription(TEST_CHANNEL_ID);
+    expect((await slash("weekly resume", { user_id: "U0OTHER" })).text).toBe("The direction of the week is not paused here: next post Mon 7 Dec 2026, 09:00.");
     expect(announcements()).toHaveLength(1);
+    expect(await store.subscription(TEST_CHANNEL_ID)).toEqual(before); // status does not say U0OTHER changed it
   });
 
   it("refuses 0, 53, x and extra words as weeks, and anything after resume", async () => {
@@ -352,8 +354,10 @@ describe("/directions weekly skip and stop", () => {
       "Skipped the post of Mon 7 Dec 2026, 09:00; next post Mon 14 Dec 2026, 09:00.",
       `<@${TEST_USER_ID}> skipped the direction of the week here on Mon 7 Dec 2026, 09:00; next post Mon 14 Dec 2026, 09:00.`,
     );
-    expect((await slash("weekly skip")).text).toContain("The post of Mon 7 Dec 2026, 09:00 is skipped already; next post Mon 14 Dec 2026, 09:00.");
+    const skipped = await store.subscription(TEST_CHANNEL_ID);
+    expect((await slash("weekly skip", { user_id: "U0OTHER" })).text).toContain("The post of Mon 7 Dec 2026, 09:00 is skipped already; next post Mon 14 Dec 2026, 09:00.");
     expect(announcements()).toHaveLength(2);
+    expect(await store.subscription(TEST_CHANNEL_ID)).toEqual(skipped);
     expect((await slash("weekly skip it")).text).toBe("`/directions weekly skip` takes nothing more: leave out “it”.");
   });
 

@@ -134,7 +134,7 @@ export class WeeklyChannels {
   resume(channel: string, user: string): Promise<ChangeResult> {
     return this.changeOwn(channel, false, (current, at) => {
       const { paused, ...rest } = current;
-      return { ...rest, ...(paused ? { activeFrom: at } : {}), updatedBy: user, updatedAt: at };
+      return paused ? { ...rest, activeFrom: at, updatedBy: user, updatedAt: at } : undefined; // not paused: nothing changes
     });
   }
 
@@ -143,7 +143,7 @@ export class WeeklyChannels {
     return this.changeOwn(channel, false, (current, at, posted) => {
       const { skipWeek: _earlier, ...unskipped } = current;
       const next = nextPost(unskipped, this.now(), posted);
-      if (!next) return undefined;
+      if (!next || next.week === current.skipWeek) return undefined; // nothing to skip, or skipped already
       return { ...current, skipWeek: next.week, updatedBy: user, updatedAt: at };
     });
   }

@@ -25,7 +25,10 @@ import {
 } from "./support/app-harness.js";
 import { FAKE_BOT_USER_ID } from "./support/fake-slack.js";
 import { startForeignServer } from "./support/foreign-server.js";
-import { appMention, blockActionsPayload, eventCallback, slashCommandPayload, TEST_CHANNEL_ID } from "./support/slack-requests.js";
+import { appHomeOpened, appMention, blockActionsPayload, eventCallback, slashCommandPayload, TEST_CHANNEL_ID, TEST_USER_ID } from "./support/slack-requests.js";
+import { WeeklyChannels } from "../src/weekly/channels.js";
+import { DirectionOfTheWeek } from "../src/weekly/direction-post.js";
+import { openTempStore, tempDir } from "./support/weekly-fixtures.js";
 
 let h: SocketHarness;
 
@@ -113,6 +116,26 @@ describe("Socket Mode", () => {
 
     const ack = await h.socket.send("slash_commands", command("compression"));
     expect(visibleText(ack.payload as ReplyLike)).toMatch(/模型压缩|蒸馏/);
+  });
+
+  it("manages the weekly post over the socket (ack at once, reply through response_url, announcement) and publishes the Home tab", async () => {
+    await h.stop();
+    const tmp = tempDir();
+    const store = await openTempStore(tmp);
+    try {
+      const channels = new WeeklyChannels({ store, content: new DirectionOfTheWeek(realSearch) });
+      h = await startSocketHarness({ weekly: { channels, admins: new Set() } });
+      const ack = await h.socket.send("slash_commands", slashCommandPayload({ text: "weekly here", response_url: h.fake.responseUrl("here") }));
+      expect(ack.payload ?? {}).toEqual({});
+      const reply = await h.fake.waitForResponse((post) => post.id === "here");
+      expect(visibleText(reply.body as ReplyLike)).toMatch(/^Done: the direction of the week is on in this channel, Mondays at 09:00 \(UTC\)/);
+      await h.fake.waitFor((call) => call.method === "chat.postMessage" && call.args.channel === TEST_CHANNEL_ID && String(call.args.text).includes("turned on the direction of the week here"));
+      await h.socket.send("events_api", eventCallback(appHomeOpened()));
+      await expect.poll(() => JSON.stringify(h.fake.homeViews.get(TEST_USER_ID) ?? "")).toContain(`<#${TEST_CHANNEL_ID}>: Mondays at 09:00 (UTC)`);
+    } finally {
+      await store.close();
+      tmp.cleanup();
+    }
   });
 
   it("reconnects after a refresh_requested disconnect and keeps answering", async () => {

@@ -8,8 +8,8 @@ import type { types } from "@slack/bolt";
 import type { Corpus, Direction } from "../corpus/types.js";
 import { arrangeHit, readerLanguage } from "../search/reader.js";
 import type { Hit } from "../search/types.js";
-import { clampMessage, context, divider, lineSections, LIMITS, section, type Block, type SlackMessage } from "./block-kit.js";
-import { highlightMrkdwn, mrkdwnLink, mrkdwnLiteral, mrkdwnLiteralWithin, oneLine, truncate, userMention } from "./text.js";
+import { clampMessage, context, cutMrkdwn, divider, lineSections, LIMITS, section, type Block, type SlackMessage } from "./block-kit.js";
+import { escapeSlackText, highlightMrkdwn, mrkdwnLink, mrkdwnLiteral, mrkdwnLiteralWithin, oneLine, truncate, userMention } from "./text.js";
 
 export const ACTION_SHOW_MORE = "directions_show_more";
 export const ACTION_SHARE = "directions_share";
@@ -41,6 +41,43 @@ export function decodePage(value: string | undefined): PageState | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Sizes of a direction's summary and papers as posts and the Home tab show them. */
+const DIRECTION_CAP = {
+  summary: 1500,
+  paperTitle: 250,
+  papersSection: 2500,
+  maxPapers: 8,
+  arxivQuery: 100,
+};
+
+/** The direction's summary as the weekly post and the Home tab show it: one line, escaped, at most 1,500 characters. */
+export function summaryText(direction: Direction): string {
+  // Cut after escaping: `&`, `<` and `>` grow fivefold, and a cut never splits an entity.
+  return cutMrkdwn(escapeSlackText(oneLine(direction.summary)), DIRECTION_CAP.summary);
+}
+
+/**
+ * `*Papers to read*` and the direction's papers as links (at most 8, within
+ * 2,500 characters), or a link to an arXiv search when none were picked.
+ */
+export function papersText(direction: Direction): string {
+  const papers: string[] = [];
+  let papersLength = 0;
+  for (const paper of direction.papers.slice(0, DIRECTION_CAP.maxPapers)) {
+    const line = `• ${mrkdwnLink(paper.url, truncate(oneLine(paper.title), DIRECTION_CAP.paperTitle))}`;
+    if (papersLength + line.length + 1 > DIRECTION_CAP.papersSection) break;
+    papers.push(line);
+    papersLength += line.length + 1;
+  }
+  if (papers.length === 0) {
+    // Many directions have no curated papers yet: point to a search rather than drop the section.
+    const query = oneLine(direction.name.en);
+    const url = `https://arxiv.org/search/?query=${encodeURIComponent(query)}&searchtype=all`;
+    papers.push(`None picked yet: ${mrkdwnLink(url, `search arXiv for “${truncate(query, DIRECTION_CAP.arxivQuery)}”`)}`);
+  }
+  return `*Papers to read*\n${papers.join("\n")}`;
 }
 
 /** "Model compression · 模型压缩", escaped. */

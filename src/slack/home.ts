@@ -19,10 +19,9 @@
  */
 import type { Corpus, Direction } from "../corpus/types.js";
 import type { ChannelStatus, FeaturedDirection } from "../weekly/index.js";
-import { papersText, summaryText } from "../weekly/post.js";
 import { formatLocal } from "../weekly/schedule.js";
 import { context, cutMrkdwn, divider, header, lineSections, LIMITS, section, type Block, type SlackView } from "./block-kit.js";
-import { directionLabel, quoteQuery } from "./blocks.js";
+import { directionLabel, papersText, quoteQuery, summaryText } from "./blocks.js";
 import { channelMention } from "./text.js";
 import { WEEKLY_COMMANDS } from "./requests.js";
 import { describeBreak, nextPhrase, scheduleOf, zoneText } from "./weekly-messages.js";

@@ -11,8 +11,8 @@
 import type { Direction } from "../corpus/types.js";
 import { arrangeHit } from "../search/reader.js";
 import type { Hit } from "../search/types.js";
-import { context, cutMrkdwn, divider, header, LIMITS, messageLimitProblems, section, type Block, type SlackMessage } from "../slack/block-kit.js";
-import { TRANSLATION_NOTE } from "../slack/blocks.js";
+import { context, divider, header, LIMITS, messageLimitProblems, section, type Block, type SlackMessage } from "../slack/block-kit.js";
+import { papersText, summaryText, TRANSLATION_NOTE } from "../slack/blocks.js";
 import { escapeSlackText, mrkdwnLink, mrkdwnToPlain, oneLine, truncate } from "../slack/text.js";
 
 /** `metadata.event_type` of our posts; the history check looks for it. */
@@ -40,14 +40,9 @@ export interface WeeklyPostInput {
 }
 
 const CAP = {
-  summary: 1500,
   excerpt: 600,
-  paperTitle: 250,
-  papersSection: 2500,
-  maxPapers: 8,
   question: 600,
   fallbackSummary: 300,
-  arxivQuery: 100,
   keyword: 60,
 };
 
@@ -79,34 +74,6 @@ function pickExcerpts(excerpts: readonly Hit[]): Hit[] {
     picked.push(hit);
   }
   return picked;
-}
-
-/** The direction's summary as the post shows it: one line, escaped, at most 1,500 characters. */
-export function summaryText(direction: Direction): string {
-  // Cut after escaping: `&`, `<` and `>` grow fivefold, and a cut never splits an entity.
-  return cutMrkdwn(escapeSlackText(oneLine(direction.summary)), CAP.summary);
-}
-
-/**
- * `*Papers to read*` and the direction's papers as links (at most 8, within
- * 2,500 characters), or a link to an arXiv search when none were picked.
- */
-export function papersText(direction: Direction): string {
-  const papers: string[] = [];
-  let papersLength = 0;
-  for (const paper of direction.papers.slice(0, CAP.maxPapers)) {
-    const line = `• ${mrkdwnLink(paper.url, truncate(oneLine(paper.title), CAP.paperTitle))}`;
-    if (papersLength + line.length + 1 > CAP.papersSection) break;
-    papers.push(line);
-    papersLength += line.length + 1;
-  }
-  if (papers.length === 0) {
-    // Many directions have no curated papers yet: point to a search rather than drop the section.
-    const query = oneLine(direction.name.en);
-    const url = `https://arxiv.org/search/?query=${encodeURIComponent(query)}&searchtype=all`;
-    papers.push(`None picked yet: ${mrkdwnLink(url, `search arXiv for “${truncate(query, CAP.arxivQuery)}”`)}`);
-  }
-  return `*Papers to read*\n${papers.join("\n")}`;
 }
 
 export function buildWeeklyPost(input: WeeklyPostInput): WeeklyPost {

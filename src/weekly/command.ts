@@ -158,11 +158,9 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promi
   const content = new DirectionOfTheWeek(search);
   /** Named channels and a --date are posted whatever the time. */
   const forced = flags.channels.length > 0 || flags.date !== undefined;
-  const deployment = settings.channel
-    ? { channel: settings.channel, cron: settings.cron, timeZone: settings.timeZone, statePath: settings.statePath }
-    : undefined;
+  const deployment = settings.channel ? { ...settings, channel: settings.channel } : undefined;
   /** The week a channel's run is about: --date's, or this week in the channel's zone. */
-  const weekOf = (subscription: Subscription) => (flags.date ? isoWeekOfDate(flags.date) : isoWeekOf(today, subscription.timeZone));
+  const weekOf = ({ timeZone }: { timeZone: string }) => (flags.date ? isoWeekOfDate(flags.date) : isoWeekOf(today, timeZone));
 
   /** The channels to look at: those named, else every subscribed one; undefined (having said why) when none is right. */
   const targets = (subscriptions: Subscription[]): Subscription[] | undefined => {
@@ -194,7 +192,7 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promi
           const subscriptions = await store.subscriptions();
           const views = new Map<string, WeekView>();
           for (const s of subscriptions) views.set(s.channel, await store.week(s.channel, weekOf(s)));
-          if (deployment && !views.has(deployment.channel)) views.set(deployment.channel, await store.week(deployment.channel, isoWeekOf(today, deployment.timeZone)));
+          if (deployment && !views.has(deployment.channel)) views.set(deployment.channel, await store.week(deployment.channel, weekOf(deployment)));
           return { subscriptions, views };
         });
     if (read === undefined) return 1;
@@ -206,7 +204,7 @@ export async function postWeeklyCommand(args: string[], io: PostWeeklyIo): Promi
     if (chosen.length === 0) {
       out("No channel receives the weekly post yet (DIRECTIONS_CHANNEL is not set, and none turned it on from Slack). A new channel's first post would read:");
       out("");
-      return printPlan({ posts: [] }, flags.date ? isoWeekOfDate(flags.date) : isoWeekOf(today, settings.timeZone));
+      return printPlan({ posts: [] }, weekOf(settings));
     }
     let code = 0;
     for (const subscription of chosen) {

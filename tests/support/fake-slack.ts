@@ -381,8 +381,9 @@ export class FakeSlack {
   private conversationsHistory(args: SlackArgs): Answer {
     const channel = stringArg(args.channel);
     if (!channel) return { ok: false, error: "channel_not_found" };
-    const state = this.channelStates.get(channel);
-    if (state === "deleted" || state === "not-member") return { ok: false, error: state === "deleted" ? "channel_not_found" : "not_in_channel" };
+    // An archived channel's history can still be read; the others refuse as chat.postMessage does.
+    const refused = this.channelStates.get(channel) === "archived" ? undefined : this.channelError(channel);
+    if (refused) return { ok: false, error: refused };
     const inclusive = isTrue(args.inclusive);
     const oldest = parseTs(stringArg(args.oldest) ?? "0");
     if (oldest === undefined) return { ok: false, error: "invalid_ts_oldest" };

@@ -50,7 +50,7 @@ export function smallCorpus(): Corpus {
   return corpusOf([direction("a"), direction("b"), direction("c")]);
 }
 
-/** Implements only what the weekly job uses of DirectionsSearch: best passages, one per author. */
+/** Implements only what the weekly post uses of DirectionsSearch: best passages, one per author. */
 export function fakeSearch(corpus: Corpus): WeeklySearch {
   return {
     corpus,
